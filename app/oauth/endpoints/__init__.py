@@ -1,0 +1,1 @@
+"""One module per metadata key; each registers its route and its registry entry."""

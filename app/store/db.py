@@ -1,0 +1,69 @@
+"""Opening the SQLite database: a read-only health check first (so a corrupt or foreign file
+is reported and left untouched), then WAL, foreign keys, a busy timeout, and the pending
+numbered migrations applied in one transaction."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from urllib.parse import quote
+
+from peewee import SqliteDatabase
+
+from ..errors import StartupError
+from . import migrations
+
+PRAGMAS = {
+    "journal_mode": "wal",  # readers never block the writer
+    "foreign_keys": 1,  # the schema's REFERENCES clauses are enforced
+    "busy_timeout": 5000,  # wait up to 5 s for a lock instead of failing
+    "synchronous": "full",  # a write acknowledged is a write kept, even on power loss
+}
+
+RESET_HINT = "move it away (or start with another --data-dir) to begin afresh, or restore a backup"
+
+
+def inspect_existing(path: Path) -> int:
+    """Schema version of an existing database, checked without writing to it (0 if new)."""
+    if not path.exists() or path.stat().st_size == 0:
+        return 0
+    try:
+        conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            check = conn.execute("PRAGMA quick_check").fetchone()[0]
+            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        problem = f"database {path} is corrupt or not SQLite ({exc})"
+        raise StartupError(problem, RESET_HINT) from None
+    if check != "ok":
+        raise StartupError(f"database {path} is corrupt ({check})", RESET_HINT)
+    if version == 0 and tables:
+        raise StartupError(f"database {path} is not a pocket-op database", RESET_HINT)
+    latest = migrations.latest_version()
+    if version > latest:
+        raise StartupError(
+            f"database {path} has schema {version}, newer than this pocket-op knows ({latest})",
+            "run a newer pocket-op or use another --data-dir",
+        )
+    return version
+
+
+def open_database(path: Path) -> SqliteDatabase:
+    """A database handle with one connection per thread, opened lazily."""
+    return SqliteDatabase(str(path), pragmas=PRAGMAS, timeout=5)
+
+
+def migrate(db: SqliteDatabase) -> tuple[int, int]:
+    """Apply pending migrations atomically; returns (version before, version after)."""
+    with db.atomic("IMMEDIATE"):
+        before = db.execute_sql("PRAGMA user_version").fetchone()[0]
+        todo = migrations.pending(before)
+        for module in todo:
+            for statement in module.STATEMENTS:
+                db.execute_sql(statement)
+        after = todo[-1].VERSION if todo else before
+        db.execute_sql(f"PRAGMA user_version = {int(after)}")
+    return before, after

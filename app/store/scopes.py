@@ -1,0 +1,53 @@
+"""Scopes and the claims each OpenID scope releases."""
+
+from __future__ import annotations
+
+import time
+
+from peewee import IntegrityError
+
+from .errors import AlreadyExists, NotFound
+from .records import ScopeRecord
+
+SCOPE_KINDS = ("oauth", "openid", "spontaneous", "uma")
+
+
+class ScopeStore:
+    def _scope_record(self, row) -> ScopeRecord:
+        sc = self.m.ScopeClaim
+        claims = [r.claim for r in sc.select().where(sc.scope == row.name).order_by(sc.claim)]
+        return ScopeRecord(name=row.name, kind=row.kind, description=row.description,
+                           claims=claims, builtin=row.builtin)
+
+    def save_claim(self, name: str, description: str = "") -> None:
+        (self.m.Claim.insert(name=name, description=description)
+         .on_conflict(conflict_target=[self.m.Claim.name], preserve=[self.m.Claim.description])
+         .execute())
+
+    def create_scope(self, name: str, kind: str, description: str = "",
+                     claims: list[str] = (), builtin: bool = False) -> ScopeRecord:
+        if kind not in SCOPE_KINDS:
+            raise ValueError(f"scope kind must be one of {SCOPE_KINDS}")
+        with self.db.atomic():
+            try:
+                row = self.m.Scope.create(name=name, kind=kind, description=description,
+                                          builtin=builtin, created_at=time.time())
+            except IntegrityError:
+                raise AlreadyExists(f"scope {name!r}") from None
+            for claim in claims:
+                self.save_claim(claim)
+                self.m.ScopeClaim.insert(scope=name, claim=claim).on_conflict_ignore().execute()
+        return self._scope_record(row)
+
+    def get_scope(self, name: str) -> ScopeRecord:
+        row = self.m.Scope.get_or_none(self.m.Scope.name == name)
+        if row is None:
+            raise NotFound(f"scope {name!r}")
+        return self._scope_record(row)
+
+    def find_scopes(self) -> list[ScopeRecord]:
+        return [self._scope_record(r) for r in self.m.Scope.select().order_by(self.m.Scope.name)]
+
+    def delete_scope(self, name: str) -> None:
+        if not self.m.Scope.delete().where(self.m.Scope.name == name).execute():
+            raise NotFound(f"scope {name!r}")

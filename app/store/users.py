@@ -1,0 +1,94 @@
+"""End users (the people who sign in at the login page) and the local admin account."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from functools import cache
+from typing import Any
+
+from peewee import IntegrityError
+
+from .crypto import check_password, hash_password
+from .errors import AlreadyExists, NotFound
+from .records import UserRecord
+
+
+@cache
+def _dummy_hash() -> str:
+    """Checked when the account does not exist, so a miss costs as much as a wrong password."""
+    return hash_password("pocket-op")
+
+
+class UserStore:
+    def _user_record(self, row) -> UserRecord:
+        return UserRecord(sub=row.sub, username=row.username, claims=row.claims,
+                          active=row.active, created_at=row.created_at, updated_at=row.updated_at)
+
+    def create_user(self, username: str, password: str, claims: dict[str, Any] | None = None,
+                    sub: str | None = None) -> UserRecord:
+        now = time.time()
+        try:
+            row = self.m.User.create(
+                sub=sub or str(uuid.uuid4()), username=username,
+                password_hash=hash_password(password), claims=claims or {}, active=True,
+                created_at=now, updated_at=now,
+            )
+        except IntegrityError:
+            raise AlreadyExists(f"user {username!r}") from None
+        return self._user_record(row)
+
+    def get_user(self, username: str) -> UserRecord:
+        row = self.m.User.get_or_none(self.m.User.username == username)
+        if row is None:
+            raise NotFound(f"user {username!r}")
+        return self._user_record(row)
+
+    def get_user_by_sub(self, sub: str) -> UserRecord:
+        row = self.m.User.get_or_none(self.m.User.sub == sub)
+        if row is None:
+            raise NotFound(f"user with sub {sub!r}")
+        return self._user_record(row)
+
+    def find_users(self) -> list[UserRecord]:
+        return [self._user_record(r) for r in self.m.User.select().order_by(self.m.User.username)]
+
+    def update_user(self, sub: str, *, claims: dict[str, Any] | None = None,
+                    password: str | None = None, active: bool | None = None) -> UserRecord:
+        row = self.m.User.get_or_none(self.m.User.sub == sub)
+        if row is None:
+            raise NotFound(f"user with sub {sub!r}")
+        if claims is not None:
+            row.claims = claims
+        if password is not None:
+            row.password_hash = hash_password(password)
+        if active is not None:
+            row.active = active
+        row.updated_at = time.time()
+        row.save()
+        return self._user_record(row)
+
+    def delete_user(self, sub: str) -> None:
+        if not self.m.User.delete().where(self.m.User.sub == sub).execute():
+            raise NotFound(f"user with sub {sub!r}")
+
+    def authenticate_user(self, username: str, password: str) -> UserRecord | None:
+        """The active user whose password this is, or None."""
+        row = self.m.User.get_or_none(self.m.User.username == username)
+        stored = row.password_hash if row is not None else _dummy_hash()
+        if check_password(password, stored) and row is not None and row.active:
+            return self._user_record(row)
+        return None
+
+    def save_admin_password(self, username: str, password: str) -> None:
+        now = time.time()
+        (self.m.Admin.insert(username=username, password_hash=hash_password(password),
+                             created_at=now, updated_at=now)
+         .on_conflict(conflict_target=[self.m.Admin.username],
+                      preserve=[self.m.Admin.password_hash, self.m.Admin.updated_at])
+         .execute())
+
+    def check_admin_password(self, username: str, password: str) -> bool:
+        row = self.m.Admin.get_or_none(self.m.Admin.username == username)
+        stored = row.password_hash if row is not None else _dummy_hash()
+        return check_password(password, stored) and row is not None

@@ -1,0 +1,35 @@
+"""The desktop window: the OP served on a background thread, a pywebview window on top.
+Closing the window stops the server. If no GUI backend can start, serve headless instead."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+
+from app.cli import serve_headless
+from app.server import announce
+
+
+def open_window(prepare: Callable[[dict], tuple], flags: dict) -> int:
+    if os.geteuid() == 0:
+        os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")  # Chromium refuses root
+    try:
+        import webview
+    except ImportError as exc:  # pragma: no cover - pywebview is a dependency
+        print(f"pocket-op: no window ({exc}); running headless", file=sys.stderr, flush=True)
+        return serve_headless(flags)
+    server, report = prepare(flags)
+    announce(server, report)
+    server.start()
+    try:
+        webview.create_window(f"pocket-op - {server.app.settings.issuer}", server.url + "/",
+                              width=1100, height=760)
+        webview.start(private_mode=True)
+    except Exception as exc:  # no usable GUI backend (e.g. Qt not installed)
+        print(f"pocket-op: the window cannot open ({exc}); serving headless, Ctrl+C stops",
+              file=sys.stderr, flush=True)
+        server.stop()
+        return serve_headless(flags)
+    server.stop()
+    return 0

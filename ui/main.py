@@ -1,0 +1,18 @@
+"""Entry point of the ``pocket-op`` command: the window when there is a display, headless
+otherwise (the parsing, the fallback and serving live in ``app.cli``)."""
+
+from __future__ import annotations
+
+import sys
+
+from app import cli
+
+from .desktop import open_window
+
+
+def main(argv: list[str] | None = None) -> int:
+    return cli.main(argv, window=open_window)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
