@@ -35,7 +35,9 @@ KINDS = (
     KeyKind("rsa-sig", "sig", ("RS256", "PS256"), _rsa_2048, RSAKey.import_key),
     KeyKind("ec-sig", "sig", ("ES256",), lambda: ec.generate_private_key(ec.SECP256R1()),
             ECKey.import_key),
-    KeyKind("okp-sig", "sig", ("EdDSA",), ed25519.Ed25519PrivateKey.generate, OKPKey.import_key),
+    # RFC 9864 names the fully-specified "Ed25519"; most libraries still send "EdDSA".
+    KeyKind("okp-sig", "sig", ("Ed25519", "EdDSA"), ed25519.Ed25519PrivateKey.generate,
+            OKPKey.import_key),
     KeyKind("rsa-enc", "enc", ("RSA-OAEP",), _rsa_2048, RSAKey.import_key),
 )
 
