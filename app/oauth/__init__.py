@@ -1,21 +1,52 @@
-"""The protocol: the one place endpoints are wired and registered for discovery.
+"""The protocol: the one place grants and endpoints are wired, and registered for discovery.
 
 May import Flask, Authlib, joserfc and ``app.store`` / ``app.keys``; never ``ui``.
 """
 
 from __future__ import annotations
 
+from authlib.oauth2.rfc7636 import CodeChallenge
 from flask import Flask
 
 from . import discovery
-from .endpoints import jwks
+from .endpoints import authorization, jwks, token, userinfo
+from .grants.authorization_code import AuthorizationCodeGrant
+from .grants.client_credentials import ClientCredentialsGrant
+from .grants.openid import IDToken
+from .grants.password import PasswordGrant
+from .grants.refresh_token import RefreshTokenGrant
+from .interactions import Interactions
 from .registry import Registry
+from .server import OP, TOKEN_ENDPOINT_AUTH_METHODS
+from .tokens import SIGNING_ALGS
 
-ENDPOINTS = (jwks,)
+ENDPOINTS = (authorization, token, userinfo, jwks)
+#: (grant class, Authlib extensions); grant_types_supported lists exactly these.
+GRANTS = (
+    (AuthorizationCodeGrant, lambda: [CodeChallenge(required=True), IDToken()]),
+    (RefreshTokenGrant, lambda: [IDToken()]),
+    (ClientCredentialsGrant, lambda: []),
+    (PasswordGrant, lambda: []),
+)
+
+
+def register_metadata(registry: Registry) -> None:
+    """What the wired grants and tokens support, for discovery."""
+    registry.add_supported("grant_types_supported", *(cls.GRANT_TYPE for cls, _ in GRANTS))
+    registry.add_supported("response_types_supported", "code")
+    registry.add_supported("token_endpoint_auth_methods_supported", *TOKEN_ENDPOINT_AUTH_METHODS)
+    registry.add_supported("code_challenge_methods_supported", "S256", "plain")
+    registry.add_supported("subject_types_supported", "public")
+    registry.add_supported("id_token_signing_alg_values_supported", *SIGNING_ALGS)
 
 
 def init_app(app: Flask) -> None:
     app.registry = Registry()
+    app.interactions = Interactions()
+    app.oauth = OP()
+    for grant, extensions in GRANTS:
+        app.oauth.register_grant(grant, extensions())
     for endpoint in ENDPOINTS:
         endpoint.init_app(app)
+    register_metadata(app.registry)
     discovery.init_app(app)

@@ -1,0 +1,275 @@
+"""``authorization_endpoint`` (RFC 6749 §3.1, OpenID Connect Core §3.1.2): validate the
+request, sign the user in, ask consent, then answer in the requested response mode.
+
+Steps, in order: read parameters -> Authlib validates client, redirect_uri, response_type,
+scope and PKCE -> our checks (OIDC redirect_uri, PKCE for public clients, prompt, nonce)
+-> login (unless the SSO session satisfies prompt and max_age) -> consent (unless trusted or
+remembered) -> issue. Errors before the client and redirect_uri are verified become an
+error page; every later error is redirected to the client.
+"""
+
+from __future__ import annotations
+
+import time
+
+from authlib.oauth2 import OAuth2Error
+from authlib.oauth2.rfc6749 import AccessDeniedError, InvalidRequestError, OAuth2Request
+from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload
+from authlib.oidc.core.errors import ConsentRequiredError, LoginRequiredError
+from flask import Blueprint, Flask, current_app, g, render_template, request
+
+from ...events import emit
+from ...store import NotFound
+from ..interactions import Interaction, current_login, set_cookies, sign_in
+from ..responses import RESPONSE_MODES, default_mode, deliver, error_page, split_location
+
+bp = Blueprint("authorization", __name__)
+
+#: RFC 6749 §3.1: "Request and response parameters MUST NOT be included more than once."
+SINGLE_VALUED = ("response_type", "client_id", "redirect_uri", "scope", "state", "nonce",
+                 "prompt", "max_age", "response_mode", "code_challenge",
+                 "code_challenge_method", "login_hint", "acr_values")
+PROMPTS = {"none", "login", "consent", "select_account"}
+
+
+def read_params() -> dict[str, str] | str:
+    """The request's parameters (query for GET, form for POST per OIDC Core §3.1.2.1), or
+    the name of a parameter given twice."""
+    source = request.args if request.method == "GET" else request.form
+    for name in SINGLE_VALUED:
+        if len(source.getlist(name)) > 1:
+            return name
+    return {key: source[key] for key in source}
+
+
+def make_request(params: dict[str, str]) -> OAuth2Request:
+    oauth_request = OAuth2Request("GET", request.url)
+    oauth_request.payload = BasicOAuth2Payload(params)
+    return oauth_request
+
+
+def validate_openid_request(grant, params: dict[str, str]) -> None:
+    """Checks Authlib leaves to us; raised errors are redirected to the verified URI."""
+    client = grant.request.client
+    scopes = (grant.request.scope or "").split()
+    # OIDC Core §3.1.2.1: redirect_uri is REQUIRED in an authentication request.
+    if "openid" in scopes and not params.get("redirect_uri"):
+        raise InvalidRequestError("Missing 'redirect_uri' in request.")
+    mode = params.get("response_mode")
+    if mode and mode not in RESPONSE_MODES:
+        raise InvalidRequestError("Unsupported 'response_mode' in request.")
+    # RFC 9700 §2.1.1 / RFC 7636 §4.4.1: public clients MUST use PKCE.
+    if (client.is_public or client.get("require_pkce")) and not params.get("code_challenge"):
+        raise InvalidRequestError("Missing 'code_challenge': this client must use PKCE.")
+    prompts = set(params.get("prompt", "").split())
+    if prompts - PROMPTS:
+        raise InvalidRequestError("Unsupported 'prompt' value in request.")
+    # OIDC Core §3.1.2.1: "none" "MUST NOT" be combined with any other value.
+    if "none" in prompts and len(prompts) > 1:
+        raise InvalidRequestError("'prompt=none' must not be combined with other values.")
+    max_age = params.get("max_age")
+    if max_age is not None and not max_age.isdigit():
+        raise InvalidRequestError("Invalid 'max_age' in request.")
+
+
+def needs_login(grant, params, session, interaction: Interaction | None) -> bool:
+    """OIDC Core §3.1.2.1 prompt and max_age, and the seed's ``default_prompt_login``."""
+    if session is None:
+        return True
+    if interaction is not None and interaction.login_done:
+        return False
+    prompts = set(params.get("prompt", "").split())
+    if prompts & {"login", "select_account"} or grant.request.client.get("default_prompt_login"):
+        return True
+    max_age = params.get("max_age")
+    return max_age is not None and time.time() - session.auth_time > int(max_age)
+
+
+def needs_consent(grant, params, user, interaction: Interaction | None) -> bool:
+    client = grant.request.client
+    if client.record.trusted or (interaction is not None and interaction.consent_done):
+        return False
+    if "consent" in params.get("prompt", "").split():
+        return True
+    try:
+        granted = set(current_app.store.get_consent(user.sub, client.client_id))
+    except NotFound:
+        return True
+    return not set((grant.request.scope or "").split()) <= granted
+
+
+def response_mode(params: dict[str, str]) -> str:
+    return params.get("response_mode") or default_mode(params.get("response_type", ""))
+
+
+def redirect_error(error: OAuth2Error, params: dict[str, str]):
+    """OAuth errors after the redirect_uri is verified go back to the client."""
+    body = [(k, v) for k, v in error.get_body() if k != "state"]
+    if params.get("state"):
+        body.append(("state", params["state"]))
+    emit("authorization.error", client_id=params.get("client_id"), error=error.error,
+         description=error.description, redirect_uri=error.redirect_uri)
+    return deliver(error.redirect_uri, body, response_mode(params))
+
+
+def untrusted_error(error: OAuth2Error, params: dict[str, str]):
+    """RFC 6749 §4.1.2.1: with an unknown client or an unregistered redirect_uri, "the
+    authorization server SHOULD inform the resource owner of the error and MUST NOT
+    automatically redirect the user-agent to the invalid redirection URI"."""
+    client_id = params.get("client_id", "")
+    details = [("client_id sent", client_id or "(none)"),
+               ("redirect_uri sent", params.get("redirect_uri", "(none)"))]
+    try:
+        record = current_app.store.get_client(client_id)
+    except NotFound:
+        details.append(("registered", "no client has this client_id"))
+    else:
+        registered = record.metadata.get("redirect_uris") or []
+        details.append(("redirect_uris registered", ", ".join(registered) or "(none)"))
+        if record.metadata.get("redirect_uris_regex"):
+            details.append(("redirect_uris_regex", record.metadata["redirect_uris_regex"]))
+    emit("authorization.error", client_id=client_id or None, error=error.error,
+         description=error.description, redirect_uri=params.get("redirect_uri"))
+    return error_page(error.error, error.description or "", details)
+
+
+def show_step(step: str, params, grant, interaction: Interaction | None, user=None):
+    """Render the login or consent page of a (new or continuing) interaction."""
+    if interaction is None:
+        interaction = current_app.interactions.create(params)
+    client = grant.request.client
+    scopes = (grant.request.scope or "").split()
+    page = render_template(
+        f"{step}.html", interaction=interaction, client=client, scopes=scopes, user=user,
+        login_hint=params.get("login_hint", ""), personas=demo_personas(),
+    )
+    response = current_app.make_response(page)
+    response.headers["Cache-Control"] = "no-store"
+    return set_cookies(response, interaction)
+
+
+def demo_personas() -> list[str]:
+    from ...seed import DEMO_USERS
+
+    return list(DEMO_USERS)
+
+
+def issue(grant, params, user, session, interaction):
+    """Create the response (code) through Authlib and deliver it in the response mode."""
+    oauth_request = grant.request
+    oauth_request.user, oauth_request.session = user, session
+    response = current_app.oauth.create_authorization_response(
+        request=oauth_request, grant_user=user, grant=grant)
+    current_app.store.touch_session(session.sid)
+    current_app.interactions.finish(interaction)
+    location = response.headers.get("Location")
+    if not location:
+        return response
+    redirect_uri, body = split_location(location, grant.redirect_uri)
+    emit("authorization.granted", client_id=grant.request.client.client_id, sub=user.sub,
+         sid=session.sid, scope=oauth_request.scope)
+    return set_cookies(deliver(redirect_uri, body, response_mode(params)))
+
+
+def authorization_response(params: dict[str, str], interaction: Interaction | None = None):
+    """Run every step for ``params``; used by /authorize and by the interaction forms."""
+    server = current_app.oauth
+    try:
+        grant = server.get_consent_grant(make_request(params))
+    except OAuth2Error as error:
+        if error.redirect_uri:
+            return redirect_error(error, params)
+        return untrusted_error(error, params)
+    try:
+        validate_openid_request(grant, params)
+        user, session = current_login()
+        if needs_login(grant, params, session, interaction):
+            if "none" in params.get("prompt", "").split():
+                raise LoginRequiredError()
+            return show_step("login", params, grant, interaction)
+        if needs_consent(grant, params, user, interaction):
+            if "none" in params.get("prompt", "").split():
+                raise ConsentRequiredError()
+            return show_step("consent", params, grant, interaction, user=user)
+    except OAuth2Error as error:
+        error.redirect_uri = grant.redirect_uri
+        return redirect_error(error, params)
+    return issue(grant, params, user, session, interaction)
+
+
+@bp.route("/authorize", methods=["GET", "POST"])
+def authorize():
+    params = read_params()
+    if isinstance(params, str):
+        error = InvalidRequestError(f"Multiple '{params}' in request.")
+        return untrusted_error(error, {})
+    g.client_id = params.get("client_id")
+    return authorization_response(params)
+
+
+def interaction_or_error(interaction_id: str):
+    interaction = current_app.interactions.get(interaction_id)
+    if interaction is None:
+        return None, error_page("Sign-in expired",
+                                "This sign-in page has expired or belongs to another browser. "
+                                "Go back to the application and start again.", [], 400)
+    return interaction, None
+
+
+@bp.post("/interaction/<interaction_id>/login")
+def login(interaction_id: str):
+    interaction, problem = interaction_or_error(interaction_id)
+    if problem:
+        return problem
+    username = request.form.get("username", "")
+    password = request.form.get("password", "")
+    persona = request.form.get("persona")
+    if persona in demo_personas():
+        username = password = persona  # one-click demo login: works while the demo password does
+    user = current_app.store.authenticate_user(username, password)
+    if user is None:
+        emit("login.failed", username=username[:100], client_id=interaction.params.get("client_id"))
+        grant = current_app.oauth.get_consent_grant(make_request(interaction.params))
+        interaction.errors = ["Wrong username or password."]
+        response = show_step("login", interaction.params, grant, interaction)
+        response.status_code = 401
+        return response
+    session = sign_in(user, amr=["pwd"])
+    emit("login.succeeded", sub=user.sub, sid=session.sid)
+    interaction.login_done, interaction.errors = True, []
+    return set_cookies(authorization_response(interaction.params, interaction))
+
+
+@bp.post("/interaction/<interaction_id>/consent")
+def consent(interaction_id: str):
+    interaction, problem = interaction_or_error(interaction_id)
+    if problem:
+        return problem
+    user, _ = current_login()
+    if user is None:
+        interaction.login_done = False
+        return authorization_response(interaction.params, interaction)
+    grant = current_app.oauth.get_consent_grant(make_request(interaction.params))
+    client_id = grant.request.client.client_id
+    if request.form.get("decision") != "allow":
+        current_app.interactions.finish(interaction)
+        emit("consent.denied", sub=user.sub, client_id=client_id)
+        error = AccessDeniedError("The user denied the request.", redirect_uri=grant.redirect_uri)
+        return redirect_error(error, interaction.params)
+    scopes = (grant.request.scope or "").split()
+    try:
+        scopes += current_app.store.get_consent(user.sub, client_id)
+    except NotFound:
+        pass
+    current_app.store.save_consent(user.sub, client_id, scopes)
+    emit("consent.granted", sub=user.sub, client_id=client_id, scope=" ".join(sorted(set(scopes))))
+    interaction.consent_done = True
+    return authorization_response(interaction.params, interaction)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.registry.add_endpoint("authorization_endpoint", "authorization.authorize")
+    app.registry.add_supported("response_modes_supported", *RESPONSE_MODES)
+    app.registry.add_supported("prompt_values_supported", *sorted(PROMPTS))
+    app.registry.set_value("authorization_response_iss_parameter_supported", True)

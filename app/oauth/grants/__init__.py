@@ -1,0 +1,1 @@
+"""One module per ``grant_type``: thin Authlib subclasses whose hooks only call the store."""

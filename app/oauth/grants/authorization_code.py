@@ -1,0 +1,92 @@
+"""``grant_type=authorization_code`` (RFC 6749 §4.1) with PKCE (RFC 7636).
+
+RFC 6749 §4.1.2: "If an authorization code is used more than once, the authorization server
+MUST deny the request and SHOULD revoke (when possible) all tokens previously issued based
+on that authorization code." https://www.rfc-editor.org/rfc/rfc6749#section-4.1.2
+"""
+
+from __future__ import annotations
+
+import time
+
+from authlib.oauth2.rfc6749 import grants
+from authlib.oidc.core import AuthorizationCodeMixin
+from flask import current_app, g
+
+from ...events import emit
+from ...store import CodeAlreadyUsed, NotFound
+from ...store.records import CodeRecord
+from ..server import TOKEN_ENDPOINT_AUTH_METHODS
+from ..tokens import lifetime
+
+
+class Code(AuthorizationCodeMixin):
+    """A consumed code as Authlib and the PKCE extension read it."""
+
+    def __init__(self, record: CodeRecord):
+        self.record = record
+        self.code_hash = record.code_hash
+        self.code_challenge = record.data.get("code_challenge")
+        self.code_challenge_method = record.data.get("code_challenge_method")
+
+    def get_redirect_uri(self):
+        return self.record.redirect_uri
+
+    def get_scope(self):
+        return self.record.scope
+
+    def get_nonce(self):
+        return self.record.data.get("nonce")
+
+    def get_auth_time(self):
+        return self.record.data.get("auth_time")
+
+    def get_acr(self):
+        return self.record.data.get("acr")
+
+    def get_amr(self):
+        return self.record.data.get("amr")
+
+
+class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
+    #: Client authentication methods accepted at the token endpoint.
+    TOKEN_ENDPOINT_AUTH_METHODS = TOKEN_ENDPOINT_AUTH_METHODS
+
+    def save_authorization_code(self, code: str, request) -> None:
+        payload, session = request.payload, request.session
+        data = {
+            "nonce": payload.data.get("nonce"),
+            "code_challenge": payload.data.get("code_challenge"),
+            "code_challenge_method": payload.data.get("code_challenge_method"),
+            "auth_time": session.auth_time, "acr": session.acr, "amr": session.amr,
+        }
+        current_app.store.save_code(
+            code, request.client.client_id, request.user.sub, payload.redirect_uri or "",
+            request.scope or "", time.time() + lifetime(None, "authorization_code_lifetime"),
+            sid=session.sid, data={k: v for k, v in data.items() if v},
+        )
+
+    def query_authorization_code(self, code: str, client):
+        """Consume the code now: of concurrent redemptions exactly one wins."""
+        store = current_app.store
+        try:
+            record = store.consume_code(code)
+        except CodeAlreadyUsed as reuse:
+            revoked = store.revoke_tokens_of_code(reuse.code_hash)
+            emit("authorization_code.reused", client_id=client.client_id, tokens_revoked=revoked)
+            return None
+        except NotFound:
+            return None
+        if record.client_id != client.client_id:
+            return None
+        g.token_context = {"family": record.code_hash, "sid": record.sid, **record.data}
+        return Code(record)
+
+    def delete_authorization_code(self, authorization_code) -> None:
+        """Nothing to do: ``query_authorization_code`` consumed it."""
+
+    def authenticate_user(self, authorization_code):
+        try:
+            return current_app.store.get_user_by_sub(authorization_code.record.sub)
+        except NotFound:
+            return None

@@ -1,0 +1,85 @@
+"""``grant_type=refresh_token`` (RFC 6749 §6) with rotation.
+
+RFC 9700 §4.14.2: with refresh token rotation, "If a refresh token is compromised and
+subsequently used by both the attacker and the legitimate client, one of them will present
+an invalidated refresh token, which will inform the authorization server of the breach"; the
+whole family is then revoked. https://www.rfc-editor.org/rfc/rfc9700#section-4.14.2
+"""
+
+from __future__ import annotations
+
+import time
+
+from authlib.oauth2.rfc6749 import InvalidGrantError, grants
+from flask import current_app, g
+
+from ...events import emit
+from ...store import NotFound
+from ...store.records import TokenRecord
+from ..server import TOKEN_ENDPOINT_AUTH_METHODS
+
+
+class RefreshToken:
+    """A stored refresh token as Authlib's TokenMixin reads it."""
+
+    def __init__(self, raw: str, record: TokenRecord):
+        self.raw = raw
+        self.record = record
+
+    def check_client(self, client) -> bool:
+        return client.client_id == self.record.client_id
+
+    def get_scope(self) -> str:
+        return self.record.scope
+
+    def get_expires_in(self) -> int:
+        return int(self.record.expires_at - self.record.created_at)
+
+    def is_expired(self) -> bool:
+        return self.record.expires_at <= time.time()
+
+    def is_revoked(self) -> bool:
+        return self.record.revoked_at is not None
+
+
+class RefreshTokenGrant(grants.RefreshTokenGrant):
+    #: Client authentication methods accepted at the token endpoint.
+    TOKEN_ENDPOINT_AUTH_METHODS = TOKEN_ENDPOINT_AUTH_METHODS
+    #: Rotation: every refresh returns a new refresh token and invalidates the old one.
+    INCLUDE_NEW_REFRESH_TOKEN = True
+
+    def authenticate_refresh_token(self, refresh_token: str):
+        store = current_app.store
+        try:
+            record = store.get_token(refresh_token)
+        except NotFound:
+            return None
+        if record.kind != "refresh" or record.expires_at <= time.time():
+            return None
+        if record.revoked_at is not None:
+            self.revoke_family(record, "refresh_token.reused")
+            return None
+        return RefreshToken(refresh_token, record)
+
+    def validate_token_request(self):
+        super().validate_token_request()
+        token = self.request.refresh_token
+        # Rotate now, atomically: of two concurrent uses, the second sees it revoked.
+        if not current_app.store.revoke_token(token.raw):
+            self.revoke_family(token.record, "refresh_token.reused")
+            raise InvalidGrantError("Invalid 'refresh_token' in request.")
+        record = token.record
+        g.token_context = {"family": record.family, "sid": record.sid, **record.data}
+
+    def revoke_family(self, record: TokenRecord, event: str) -> None:
+        revoked = current_app.store.revoke_family(record.family)
+        emit(event, client_id=record.client_id, family=record.family, tokens_revoked=revoked)
+
+    def authenticate_user(self, refresh_token):
+        try:
+            return current_app.store.get_user_by_sub(refresh_token.record.sub)
+        except NotFound:
+            return None
+
+    def revoke_old_credential(self, refresh_token) -> None:
+        """Nothing to do: ``validate_token_request`` revoked it before issuing."""

@@ -1,0 +1,108 @@
+"""The user-facing steps of an authorization request: pending interactions (login, consent)
+and the SSO session cookie.
+
+A pending interaction keeps the validated request's parameters server-side under a random
+id for a few minutes; the browser holds the id in an HttpOnly, SameSite=Lax cookie, which
+also guards the login and consent forms against cross-site posts.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+
+from flask import Response, current_app, g, request
+
+from ..store import NotFound
+from ..store.records import SessionRecord, UserRecord
+
+SESSION_COOKIE = "pocket_op_session"
+INTERACTION_COOKIE = "pocket_op_interaction"
+INTERACTION_LIFETIME = 900  # seconds a login or consent page stays usable
+MAX_PENDING = 10_000
+
+
+@dataclass
+class Interaction:
+    id: str
+    params: dict[str, str]
+    expires_at: float
+    login_done: bool = False
+    consent_done: bool = False
+    errors: list[str] = field(default_factory=list)
+
+
+class Interactions:
+    """Pending interactions, in memory: losing them on restart only restarts a login."""
+
+    def __init__(self):
+        self._pending: dict[str, Interaction] = {}
+        self._lock = threading.Lock()
+
+    def create(self, params: dict[str, str]) -> Interaction:
+        now = time.time()
+        with self._lock:
+            if len(self._pending) >= MAX_PENDING:
+                self._pending = {k: v for k, v in self._pending.items() if v.expires_at > now}
+            interaction = Interaction(secrets.token_urlsafe(24), dict(params),
+                                      now + INTERACTION_LIFETIME)
+            self._pending[interaction.id] = interaction
+        return interaction
+
+    def get(self, interaction_id: str) -> Interaction | None:
+        """The interaction if it exists, has not expired and belongs to this browser."""
+        if request.cookies.get(INTERACTION_COOKIE) != interaction_id:
+            return None
+        with self._lock:
+            interaction = self._pending.get(interaction_id)
+        if interaction is None or interaction.expires_at <= time.time():
+            return None
+        return interaction
+
+    def finish(self, interaction: Interaction | None) -> None:
+        if interaction is not None:
+            with self._lock:
+                self._pending.pop(interaction.id, None)
+
+
+def current_login() -> tuple[UserRecord | None, SessionRecord | None]:
+    """The signed-in user and SSO session of this browser, if any."""
+    if "login" in g:
+        return g.login
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie:
+        return None, None
+    store = current_app.store
+    try:
+        session = store.get_session_by_cookie(cookie)
+        user = store.get_user_by_sub(session.sub)
+    except NotFound:
+        return None, None
+    return (user, session) if user.active else (None, None)
+
+
+def sign_in(user: UserRecord, amr: list[str]) -> SessionRecord:
+    """A new SSO session (a new random id at every login: no session fixation), ending the
+    browser's previous one. The cookie is set by ``set_cookies`` on the response."""
+    store = current_app.store
+    _, previous = current_login()
+    if previous is not None:
+        store.end_session(previous.sid)
+    cookie, session = store.create_session(
+        user.sub, acr="0", amr=amr, user_agent=request.headers.get("User-Agent", ""),
+        ip=request.remote_addr or "")
+    g.login = (user, session)
+    g.new_session_cookie = cookie
+    return session
+
+
+def set_cookies(response: Response, interaction: Interaction | None = None) -> Response:
+    if "new_session_cookie" in g:
+        response.set_cookie(SESSION_COOKIE, g.new_session_cookie, httponly=True,
+                            samesite="Lax", path="/")
+    if interaction is not None:
+        response.set_cookie(INTERACTION_COOKIE, interaction.id, httponly=True, samesite="Lax",
+                            path="/interaction", max_age=INTERACTION_LIFETIME)
+    return response

@@ -1,0 +1,130 @@
+"""The Authlib authorization server over our store: client lookup, token generation and
+storage, and the one place OAuth errors become responses.
+
+RFC 6749 §5.1 (token response), §5.2 (error response): https://www.rfc-editor.org/rfc/rfc6749
+RFC 9207 (``iss`` in authorization responses): https://www.rfc-editor.org/rfc/rfc9207
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+from authlib.integrations.flask_oauth2 import AuthorizationServer
+from authlib.integrations.flask_oauth2.requests import FlaskOAuth2Request
+from authlib.oauth2.rfc6749 import OAuth2Request
+from authlib.oauth2.rfc9207 import IssuerParameter
+from flask import Response, current_app, g, json
+from flask import request as flask_request
+
+from ..events import emit
+from ..store import NotFound
+from ..store.crypto import generate_secret, hash_value
+from .clients import OAuthClient
+from .tokens import create_access_token, lifetime
+
+#: Client authentication methods of the token endpoint (OIDC Core §9), in Authlib's order.
+TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
+
+
+class Issuer(IssuerParameter):
+    def get_issuer(self) -> str:
+        return current_app.settings.issuer
+
+
+class OP(AuthorizationServer):
+    def __init__(self):
+        super().__init__()
+        self.register_token_generator("default", self.generate_bearer_token)
+        self.register_extension(Issuer())
+
+    def query_client(self, client_id):
+        """The client if it exists, is active and has not expired (the seed's "expirable
+        client"); None otherwise, which Authlib turns into ``invalid_client``."""
+        if not client_id:
+            return None
+        try:
+            record = current_app.store.get_client(client_id)
+        except NotFound:
+            return None
+        if not record.active or (record.expires_at and record.expires_at <= time.time()):
+            return None
+        g.client_id = client_id
+        return OAuthClient(record)
+
+    def generate_bearer_token(self, grant_type, client, user=None, scope=None, expires_in=None,
+                              include_refresh_token=True):
+        """RFC 6749 §5.1 / RFC 6750: a Bearer access token, and a refresh token when the
+        client may use the refresh_token grant."""
+        context = g.get("token_context", {})
+        expires_in = expires_in or lifetime(client, "access_token_lifetime")
+        token = {
+            "access_token": create_access_token(client, grant_type, user, scope or "", expires_in,
+                                                auth_time=context.get("auth_time")),
+            "token_type": "Bearer",
+            "expires_in": expires_in,
+        }
+        if scope:
+            token["scope"] = scope
+        if include_refresh_token and user is not None and client.check_grant_type("refresh_token"):
+            token["refresh_token"] = generate_secret(32)
+        return token
+
+    def save_token(self, token, request):
+        """Store digests of the access and refresh tokens, in the grant's family (one family
+        per authorization code, kept across refreshes)."""
+        store, context = current_app.store, g.get("token_context", {})
+        family = context.get("family") or str(uuid.uuid4())
+        client_id = request.client.client_id
+        sub = request.user.sub if request.user is not None else None
+        code = request.authorization_code
+        common = {"client_id": client_id, "scope": token.get("scope", ""), "family": family,
+                  "sub": sub, "sid": context.get("sid"),
+                  "code_hash": code.code_hash if code is not None else None}
+        data = {k: context[k] for k in ("auth_time", "acr", "amr") if context.get(k)}
+        now = time.time()
+        store.save_token(token["access_token"], "access", expires_at=now + token["expires_in"],
+                         data=data, **common)
+        if "refresh_token" in token:
+            store.save_token(token["refresh_token"], "refresh", data=data,
+                             expires_at=now + lifetime(request.client, "refresh_token_lifetime"),
+                             **common)
+        emit("token.issued", client_id=client_id, sub=sub, family=family,
+             grant_type=request.payload.grant_type or "authorization_code",
+             access_token_hash=hash_value(token["access_token"])[:16],
+             refresh=("refresh_token" in token))
+
+    def create_oauth2_request(self, request):
+        if isinstance(request, OAuth2Request):
+            return request
+        return FlaskOAuth2Request(flask_request)
+
+    def handle_response(self, status_code, payload, headers):
+        if isinstance(payload, dict):
+            payload = json.dumps(payload)
+        response = Response(payload, status=status_code, headers=headers)
+        if response.mimetype == "application/json":
+            response.headers["Cache-Control"] = "no-store"
+            response.headers["Pragma"] = "no-cache"
+        return response
+
+    def handle_error_response(self, request, error):
+        """RFC 6749 §5.2: invalid_client is 401, with WWW-Authenticate when the client used
+        the Authorization header."""
+        if error.error == "invalid_client" and not error.redirect_uri:
+            error.status_code = 401
+            if not flask_request.headers.get("Authorization", "").lower().startswith("basic "):
+                response = self.handle_response(*error(None))
+                response.headers.pop("WWW-Authenticate", None)
+                return self._log_error(response, error)
+        return self._log_error(self.handle_response(*error(None)), error)
+
+    def _log_error(self, response: Response, error) -> Response:
+        emit("authorization.error" if error.redirect_uri else "token.error",
+             error=error.error, description=error.description, client_id=g.get("client_id"),
+             path=flask_request.path)
+        return response
+
+    def send_signal(self, name, *args, **kwargs):
+        if name == "after_authenticate_client" and kwargs.get("client") is not None:
+            g.client_id = kwargs["client"].client_id
