@@ -8,8 +8,10 @@ import signal
 import socket
 import sys
 import threading
+from collections.abc import Callable
 
 from flask import Flask
+from waitress import wasyncore
 from waitress.server import create_server
 
 from .errors import StartupError
@@ -58,20 +60,32 @@ class Server:
     def url(self) -> str:
         return f"http://{url_host(self.host)}:{self.port}"
 
-    def run(self) -> None:
+    def run(self, on_ready: Callable[[], None] = lambda: None) -> None:
         """Serve in this (main) thread until SIGINT or SIGTERM, then shut down: stop
-        accepting, let in-flight requests finish (up to 5 s), close the database."""
-        stopping = []
+        accepting, let in-flight requests finish (up to 5 s), close the database.
+
+        ``on_ready`` (the ready line and the once-only first-start lines) runs with the
+        signal handlers already in place: a signal sent as soon as the ready line appears
+        waits until those lines are all printed, then ends the process cleanly."""
+        stopping, ready = [], []
 
         def stop(signum, frame):
             if not stopping:
                 stopping.append(signum)
-                raise SystemExit(0)
+                if ready:
+                    raise SystemExit(0)
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         try:
-            self.waitress.run()  # returns after SystemExit, once worker threads have stopped
+            try:
+                on_ready()
+                ready.append(True)
+                if stopping:
+                    raise SystemExit(0)
+                self.waitress.run()  # returns after SystemExit, once worker threads stopped
+            except SystemExit:  # signalled before the loop started
+                self.waitress.task_dispatcher.shutdown(timeout=5)
         finally:
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             signal.signal(signal.SIGTERM, signal.SIG_IGN)
@@ -79,15 +93,26 @@ class Server:
 
     def start(self) -> Server:
         """Serve on a background thread (the desktop window and tests use this)."""
-        self._thread = threading.Thread(target=self.waitress.run, name="pocket-op", daemon=True)
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._serve_until_stopped, name="pocket-op",
+                                        daemon=True)
         self._thread.start()
         return self
 
-    def stop(self) -> None:
+    def _serve_until_stopped(self) -> None:
+        """The event loop of ``start``: the same thread that polls the sockets closes them,
+        so stopping never races the loop."""
+        while not self._stopping.is_set():
+            wasyncore.loop(timeout=0.05, map=self.waitress._map, count=1)
         self.waitress.task_dispatcher.shutdown(timeout=5)
-        self.close()
+        wasyncore.close_all(self.waitress._map)
+
+    def stop(self) -> None:
+        """Stop a server started with ``start``: finish in-flight requests, close."""
+        self._stopping.set()
         if self._thread is not None:
-            self._thread.join(5)
+            self._thread.join(10)
+        self.app.store.close()
 
     def close(self) -> None:
         self.waitress.close()

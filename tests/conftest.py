@@ -4,6 +4,7 @@ this process (Waitress on a thread), and the real command line in a child proces
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -55,13 +56,27 @@ def live_server(tmp_path_factory):
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def seeded_data_dir(tmp_path_factory) -> Path:
+    """A data dir after its first start (keys generated, demo data seeded), to copy: a
+    fresh server then costs a file copy instead of key generation."""
+    server = LiveServer(tmp_path_factory.mktemp("seeded") / "data")
+    server.stop()
+    server.store.db.connect(reuse_if_open=True)
+    server.store.db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    server.store.close()
+    return Path(server.settings.data_dir)
+
+
 @pytest.fixture
-def fresh_server(tmp_path):
-    """A server of its own, for tests that change state or need a new data dir."""
+def fresh_server(tmp_path, seeded_data_dir):
+    """A server of its own (a copy of a seeded data dir), for tests that change state."""
     servers = []
 
     def start(**overrides) -> LiveServer:
-        server = LiveServer(tmp_path / f"data{len(servers)}", **overrides)
+        data_dir = tmp_path / f"data{len(servers)}"
+        shutil.copytree(seeded_data_dir, data_dir)
+        server = LiveServer(data_dir, **overrides)
         servers.append(server)
         return server
 

@@ -13,3 +13,7 @@ class PasswordGrant(grants.ResourceOwnerPasswordCredentialsGrant):
 
     def authenticate_user(self, username: str, password: str):
         return current_app.store.authenticate_user(username, password)
+
+    def validate_requested_scope(self):
+        """RFC 6749 §3.3: each requested scope must be one the client registered."""
+        self.request.client.get_allowed_scope(self.request.payload.scope)
