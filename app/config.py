@@ -123,6 +123,11 @@ SETTINGS: tuple[Setting, ...] = (
             integer(30, 86400 * 30)),
     Setting("refresh_token_lifetime", 86400 * 30, "Seconds a refresh token stays valid.",
             integer(60, 86400 * 365)),
+    Setting("require_pkce", False, "Require PKCE of every client, not only public ones.",
+            boolean),
+    Setting("fetch_allowed_hosts", "",
+            "Comma-separated hosts (beyond loopback) whose jwks_uri etc. may be fetched.",
+            secret_or_empty),
     Setting("registration_initial_access_token", "",
             "If set, dynamic registration requires this bearer token; empty keeps it open.",
             secret_or_empty),
@@ -210,26 +215,25 @@ def load(flags: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> 
 
 
 def validate(layers: tuple[tuple[str, Mapping[str, Any]], ...]) -> Settings:
-    raw: dict[str, Any] = {}
+    """Parse every layer's values, so a bad value is reported even where a higher layer
+    overrides it; the highest layer's value wins."""
+    values: dict[str, Any] = {}
     sources: dict[str, str] = {}
     problems = []
-    for source, values in layers:
-        for key, value in values.items():
+    for source, layer in layers:
+        for key, value in layer.items():
             if key not in BY_NAME:
                 problems.append(f"unknown setting {key!r} ({source})")
                 continue
-            raw[key], sources[key] = value, source
-    if "data_dir" in raw and sources["data_dir"].startswith("settings file"):
-        problems.append("data_dir cannot be set in the settings file (use --data-dir)")
-    values = {}
-    for key, value in raw.items():
-        try:
-            values[key] = BY_NAME[key].parse(value)
-        except ValueError as exc:
-            where = sources[key]
-            if where == "environment":
-                where = f"environment {ENV_PREFIX}{key.upper()}"
-            problems.append(f"{key}={value!r} ({where}): expected {exc}")
+            if key == "data_dir" and source.startswith("settings file"):
+                problems.append("data_dir cannot be set in the settings file (use --data-dir)")
+                continue
+            try:
+                values[key], sources[key] = BY_NAME[key].parse(value), source
+            except ValueError as exc:
+                where = (f"environment {ENV_PREFIX}{key.upper()}" if source == "environment"
+                         else source)
+                problems.append(f"{key}={value!r} ({where}): expected {exc}")
     if problems:
         raise StartupError(
             "invalid settings: " + "; ".join(problems), "correct them and start again"

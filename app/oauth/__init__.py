@@ -12,6 +12,7 @@ from . import discovery
 from .endpoints import authorization, jwks, token, userinfo
 from .grants.authorization_code import AuthorizationCodeGrant
 from .grants.client_credentials import ClientCredentialsGrant
+from .grants.front_channel import RESPONSE_TYPES, FrontChannelGrant
 from .grants.openid import IDToken
 from .grants.password import PasswordGrant
 from .grants.refresh_token import RefreshTokenGrant
@@ -27,16 +28,18 @@ GRANTS = (
     (RefreshTokenGrant, lambda: [IDToken()]),
     (ClientCredentialsGrant, lambda: []),
     (PasswordGrant, lambda: []),
+    (FrontChannelGrant, lambda: [CodeChallenge(required=True)]),
 )
 
 
 def register_metadata(registry: Registry) -> None:
     """What the wired grants and tokens support, for discovery."""
-    registry.add_supported("grant_types_supported", *(cls.GRANT_TYPE for cls, _ in GRANTS))
-    registry.add_supported("response_types_supported", "code")
+    registry.add_supported("grant_types_supported",
+                           *(cls.GRANT_TYPE for cls, _ in GRANTS if cls.GRANT_TYPE), "implicit")
+    registry.add_supported("response_types_supported", "code", *RESPONSE_TYPES)
     registry.add_supported("token_endpoint_auth_methods_supported", *TOKEN_ENDPOINT_AUTH_METHODS)
     registry.add_supported("code_challenge_methods_supported", "S256", "plain")
-    registry.add_supported("subject_types_supported", "public")
+    registry.add_supported("subject_types_supported", "public", "pairwise")
     registry.add_supported("id_token_signing_alg_values_supported", *SIGNING_ALGS)
 
 

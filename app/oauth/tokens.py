@@ -16,12 +16,14 @@ import warnings
 from typing import Any
 
 from flask import current_app
-from joserfc import jwt
+from joserfc import jwe, jwt
+from joserfc.jwk import JWKRegistry
 
 from ..keys import signing_key
-from ..store import NotFound
 from ..store.crypto import generate_secret
 from ..store.records import UserRecord
+from .claims import subject_for, user_claims
+from .fetch import FetchError, fetch_json
 
 #: Signature algorithms for ID tokens, JWT access tokens and signed responses.
 SIGNING_ALGS = ["RS256", "PS256", "ES256", "EdDSA", "Ed25519"]
@@ -55,22 +57,6 @@ def lifetime(client, name: str) -> int:
     return current_app.settings[name]
 
 
-def claims_for_scope(user: UserRecord, scope: str) -> dict[str, Any]:
-    """OIDC Core §5.4: the standard claims the granted scopes ask for, plus ``sub``."""
-    claims: dict[str, Any] = {"sub": user.sub}
-    for name in scope.split():
-        try:
-            record = current_app.store.get_scope(name)
-        except NotFound:
-            continue
-        for claim in record.claims:
-            if claim in user.claims:
-                claims[claim] = user.claims[claim]
-    if "updated_at" in claims or "profile" in scope.split():
-        claims["updated_at"] = int(user.updated_at)
-    return claims
-
-
 def create_access_token(client, grant_type: str, user: UserRecord | None, scope: str,
                         expires_in: int, auth_time: float | None = None) -> str:
     """An opaque reference token, or an RFC 9068 JWT when the client registered
@@ -80,7 +66,7 @@ def create_access_token(client, grant_type: str, user: UserRecord | None, scope:
     now = int(time.time())
     claims = {
         "iss": current_app.settings.issuer, "exp": now + expires_in, "iat": now,
-        "aud": client.client_id, "sub": user.sub if user else client.client_id,
+        "aud": client.client_id, "sub": subject_for(client, user) if user else client.client_id,
         "client_id": client.client_id, "jti": str(uuid.uuid4()), "scope": scope,
     }
     if auth_time:
@@ -93,12 +79,15 @@ def create_access_token(client, grant_type: str, user: UserRecord | None, scope:
 def create_id_token(client, user: UserRecord, scope: str, *, nonce: str | None = None,
                     auth_time: float | None = None, acr: str | None = None,
                     amr: list[str] | None = None, sid: str | None = None,
-                    access_token: str | None = None, code: str | None = None) -> str:
+                    access_token: str | None = None, code: str | None = None,
+                    claims: dict | None = None) -> str:
     """OIDC Core §2: iss, sub, aud, exp, iat, auth_time, nonce, acr, amr, azp, sid, and the
-    half hashes; the scope's claims too (as Keycloak and Janssen do)."""
+    half hashes; the scope's claims too (as Keycloak and Janssen do) and the ``id_token``
+    member of the ``claims`` request. Encrypted when the client registered it (§10.2)."""
     alg = client.get("id_token_signed_response_alg") or "RS256"
     now = int(time.time())
-    claims = claims_for_scope(user, scope)
+    requested = (claims or {}).get("id_token")
+    claims = user_claims(client, user, scope, requested)
     claims.update({
         "iss": current_app.settings.issuer, "aud": client.client_id, "azp": client.client_id,
         "exp": now + lifetime(client, "id_token_lifetime"), "iat": now,
@@ -110,4 +99,27 @@ def create_id_token(client, user: UserRecord, scope: str, *, nonce: str | None =
         claims["at_hash"] = half_hash(access_token, alg)
     if code:
         claims["c_hash"] = half_hash(code, alg)
-    return sign(claims, alg)
+    return encrypt_for(client, sign(claims, alg), "id_token")
+
+
+def encrypt_for(client, payload: str, what: str, nested: bool = True) -> str:
+    """OIDC Core §10.2: sign then encrypt to the client's key when it registered
+    ``<what>_encrypted_response_alg`` (and ``_enc``, default A128CBC-HS256)."""
+    alg = client.get(f"{what}_encrypted_response_alg")
+    if not alg:
+        return payload
+    enc = client.get(f"{what}_encrypted_response_enc") or "A128CBC-HS256"
+    key = client_encryption_key(client, alg)
+    header = {"alg": alg, "enc": enc, **({"cty": "JWT"} if nested else {})}
+    if key.kid:
+        header["kid"] = key.kid
+    return jwe.encrypt_compact(header, payload, key, algorithms=[alg, enc])
+
+
+def client_encryption_key(client, alg: str):
+    """The client's public encryption key for ``alg``, from its ``jwks`` or ``jwks_uri``."""
+    keyset = client.get("jwks") or fetch_json(client.get("jwks_uri") or "")
+    for data in keyset.get("keys", []):
+        if data.get("use", "enc") == "enc" and data.get("alg") in (None, alg):
+            return JWKRegistry.import_key(data)
+    raise FetchError(f"client {client.client_id} has no encryption key for {alg}")

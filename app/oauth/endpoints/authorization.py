@@ -11,17 +11,24 @@ error page; every later error is redirected to the client.
 from __future__ import annotations
 
 import time
+import warnings
 
 from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749 import AccessDeniedError, InvalidRequestError, OAuth2Request
 from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload
 from authlib.oidc.core.errors import ConsentRequiredError, LoginRequiredError
 from flask import Blueprint, Flask, current_app, g, render_template, request
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import KeySet
 
 from ...events import emit
 from ...store import NotFound
+from ..claims import parse_claims_request, subject_for
 from ..interactions import Interaction, current_login, set_cookies, sign_in
 from ..responses import RESPONSE_MODES, default_mode, deliver, error_page, split_location
+from ..tokens import SIGNING_ALGS
+from ..verify import signature_keys
 
 bp = Blueprint("authorization", __name__)
 
@@ -58,9 +65,16 @@ def validate_openid_request(grant, params: dict[str, str]) -> None:
     mode = params.get("response_mode")
     if mode and mode not in RESPONSE_MODES:
         raise InvalidRequestError("Unsupported 'response_mode' in request.")
-    # RFC 9700 §2.1.1 / RFC 7636 §4.4.1: public clients MUST use PKCE.
-    if (client.is_public or client.get("require_pkce")) and not params.get("code_challenge"):
+    # Multiple Response Types §2.1: tokens must not travel in the query.
+    if mode == "query" and default_mode(params.get("response_type", "")) == "fragment":
+        raise InvalidRequestError("'response_mode=query' cannot carry tokens.")
+    # RFC 9700 §2.1.1 / RFC 7636 §4.4.1: public clients MUST use PKCE; the setting
+    # require_pkce extends that to every client.
+    pkce = client.is_public or client.get("require_pkce") or current_app.settings.require_pkce
+    if pkce and "code" in params.get("response_type", "").split() \
+            and not params.get("code_challenge"):
         raise InvalidRequestError("Missing 'code_challenge': this client must use PKCE.")
+    g.claims_request = parse_claims_request(params.get("claims"))
     prompts = set(params.get("prompt", "").split())
     if prompts - PROMPTS:
         raise InvalidRequestError("Unsupported 'prompt' value in request.")
@@ -72,17 +86,43 @@ def validate_openid_request(grant, params: dict[str, str]) -> None:
         raise InvalidRequestError("Invalid 'max_age' in request.")
 
 
-def needs_login(grant, params, session, interaction: Interaction | None) -> bool:
-    """OIDC Core §3.1.2.1 prompt and max_age, and the seed's ``default_prompt_login``."""
+def needs_login(grant, params, user, session, interaction: Interaction | None) -> bool:
+    """OIDC Core §3.1.2.1: prompt, max_age, id_token_hint and acr_values; the client's
+    default_max_age and the seed's ``default_prompt_login``."""
     if session is None:
         return True
     if interaction is not None and interaction.login_done:
         return False
+    client = grant.request.client
     prompts = set(params.get("prompt", "").split())
-    if prompts & {"login", "select_account"} or grant.request.client.get("default_prompt_login"):
+    if prompts & {"login", "select_account"} or client.get("default_prompt_login"):
         return True
-    max_age = params.get("max_age")
+    hinted = hinted_subject(params.get("id_token_hint"))
+    if hinted is not None and hinted not in (user.sub, subject_for(client, user)):
+        return True
+    # acr "0" is a session reused; asking only for "1" means "authenticate now".
+    acr_values = params.get("acr_values", "").split()
+    if acr_values and "0" not in acr_values and "1" in acr_values:
+        return True
+    max_age = params.get("max_age") or client.get("default_max_age")
     return max_age is not None and time.time() - session.auth_time > int(max_age)
+
+
+def hinted_subject(id_token_hint: str | None) -> str | None:
+    """OIDC Core §3.1.2.1: the sub of an ID token we issued (expired ones are fine);
+    anything else is invalid_request."""
+    if not id_token_hint:
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "EdDSA is deprecated")
+            token = jwt.decode(id_token_hint, KeySet([*signature_keys()]),
+                               algorithms=SIGNING_ALGS)
+    except (JoseError, ValueError):
+        raise InvalidRequestError("Invalid 'id_token_hint' in request.") from None
+    if token.claims.get("iss") != current_app.settings.issuer:
+        raise InvalidRequestError("Invalid 'id_token_hint' in request.")
+    return token.claims.get("sub")
 
 
 def needs_consent(grant, params, user, interaction: Interaction | None) -> bool:
@@ -99,7 +139,12 @@ def needs_consent(grant, params, user, interaction: Interaction | None) -> bool:
 
 
 def response_mode(params: dict[str, str]) -> str:
-    return params.get("response_mode") or default_mode(params.get("response_type", ""))
+    """The requested mode if it is valid for the response type, else the default one."""
+    default = default_mode(params.get("response_type", ""))
+    mode = params.get("response_mode")
+    if mode not in RESPONSE_MODES or (mode == "query" and default == "fragment"):
+        return default
+    return mode
 
 
 def redirect_error(error: OAuth2Error, params: dict[str, str]):
@@ -155,9 +200,13 @@ def demo_personas() -> list[str]:
 
 
 def issue(grant, params, user, session, interaction):
-    """Create the response (code) through Authlib and deliver it in the response mode."""
+    """Create the response through Authlib and deliver it in the response mode."""
     oauth_request = grant.request
     oauth_request.user, oauth_request.session = user, session
+    fresh_login = interaction is not None and interaction.login_done
+    g.token_context = {"sid": session.sid, "auth_time": session.auth_time,
+                       "acr": "1" if fresh_login else "0", "amr": session.amr,
+                       "nonce": params.get("nonce"), "claims": g.get("claims_request")}
     response = current_app.oauth.create_authorization_response(
         request=oauth_request, grant_user=user, grant=grant)
     current_app.store.touch_session(session.sid)
@@ -183,7 +232,7 @@ def authorization_response(params: dict[str, str], interaction: Interaction | No
     try:
         validate_openid_request(grant, params)
         user, session = current_login()
-        if needs_login(grant, params, session, interaction):
+        if needs_login(grant, params, user, session, interaction):
             if "none" in params.get("prompt", "").split():
                 raise LoginRequiredError()
             return show_step("login", params, grant, interaction)
@@ -273,3 +322,5 @@ def init_app(app: Flask) -> None:
     app.registry.add_supported("response_modes_supported", *RESPONSE_MODES)
     app.registry.add_supported("prompt_values_supported", *sorted(PROMPTS))
     app.registry.set_value("authorization_response_iss_parameter_supported", True)
+    app.registry.set_value("claims_parameter_supported", True)
+    app.registry.add_supported("acr_values_supported", "0", "1")

@@ -7,12 +7,14 @@ https://openid.net/specs/openid-connect-core-1_0.html#UserInfo
 
 from __future__ import annotations
 
+import json
 import time
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
 from ...store import NotFound
-from ..tokens import claims_for_scope
+from ..claims import user_claims
+from ..tokens import encrypt_for, sign
 
 bp = Blueprint("userinfo", __name__)
 
@@ -65,7 +67,24 @@ def userinfo():
         user = store.get_user_by_sub(record.sub)
     except NotFound:
         return bearer_challenge(401, "invalid_token", "The token's user no longer exists.")
-    response = jsonify(claims_for_scope(user, record.scope))
+    client = current_app.oauth.query_client(record.client_id)
+    requested = (record.data.get("claims") or {}).get("userinfo")
+    claims = user_claims(client, user, record.scope, requested)
+    return userinfo_response(client, claims)
+
+
+def userinfo_response(client, claims: dict) -> Response:
+    """OIDC Core §5.3.2: JSON, or a JWT when the client registered
+    ``userinfo_signed_response_alg`` and/or ``userinfo_encrypted_response_alg``; a signed
+    response "SHOULD contain the Claims iss (issuer) and aud (audience)"."""
+    alg = client.get("userinfo_signed_response_alg") if client else None
+    if client is None or not (alg or client.get("userinfo_encrypted_response_alg")):
+        response = jsonify(claims)
+    else:
+        payload = {**claims, "iss": current_app.settings.issuer, "aud": client.client_id}
+        body = sign(payload, alg) if alg else json.dumps(payload)
+        body = encrypt_for(client, body, "userinfo", nested=bool(alg))
+        response = Response(body, mimetype="application/jwt")
     response.headers["Cache-Control"] = "no-store"
     return response
 

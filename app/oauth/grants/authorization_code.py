@@ -48,23 +48,30 @@ class Code(AuthorizationCodeMixin):
         return self.record.data.get("amr")
 
 
+def save_code(code: str, request) -> None:
+    """Store a code with what the token endpoint needs later: PKCE, nonce, the session's
+    authentication facts and the ``claims`` request (OIDC Core §5.5)."""
+    payload, session, context = request.payload, request.session, g.get("token_context", {})
+    data = {
+        "nonce": payload.data.get("nonce"),
+        "code_challenge": payload.data.get("code_challenge"),
+        "code_challenge_method": payload.data.get("code_challenge_method"),
+        "auth_time": context.get("auth_time"), "acr": context.get("acr"),
+        "amr": context.get("amr"), "claims": context.get("claims"),
+    }
+    current_app.store.save_code(
+        code, request.client.client_id, request.user.sub, payload.redirect_uri or "",
+        request.scope or "", time.time() + lifetime(None, "authorization_code_lifetime"),
+        sid=session.sid, data={k: v for k, v in data.items() if v},
+    )
+
+
 class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
     #: Client authentication methods accepted at the token endpoint.
     TOKEN_ENDPOINT_AUTH_METHODS = TOKEN_ENDPOINT_AUTH_METHODS
 
     def save_authorization_code(self, code: str, request) -> None:
-        payload, session = request.payload, request.session
-        data = {
-            "nonce": payload.data.get("nonce"),
-            "code_challenge": payload.data.get("code_challenge"),
-            "code_challenge_method": payload.data.get("code_challenge_method"),
-            "auth_time": session.auth_time, "acr": session.acr, "amr": session.amr,
-        }
-        current_app.store.save_code(
-            code, request.client.client_id, request.user.sub, payload.redirect_uri or "",
-            request.scope or "", time.time() + lifetime(None, "authorization_code_lifetime"),
-            sid=session.sid, data={k: v for k, v in data.items() if v},
-        )
+        save_code(code, request)
 
     def query_authorization_code(self, code: str, client):
         """Consume the code now: of concurrent redemptions exactly one wins."""
