@@ -46,13 +46,17 @@ class Store(ClientStore, UserStore, ScopeStore, KeyStore, GrantStore, SessionSto
         path = data_dir / DB_FILE
         version = inspect_existing(path)
         store = cls(open_database(path), SecretBox(load_key(data_dir, create=version == 0)))
-        store.migrate()
         try:
-            store.get_setting("install")
-        except NotFound:
-            store.is_new = True
-        else:
-            store.verify_install_key()
+            if version:
+                store.verify_install_key()  # before migrating: a wrong key changes nothing
+            store.migrate()
+            try:
+                store.get_setting("install")
+            except NotFound:
+                store.is_new = True
+        except BaseException:
+            store.close()  # a failed open leaves no connection (and file handle) behind
+            raise
         return store
 
     def save_install_record(self) -> None:

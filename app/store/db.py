@@ -20,6 +20,7 @@ PRAGMAS = {
     "synchronous": "full",  # a write acknowledged is a write kept, even on power loss
 }
 
+SQLITE_HEADER = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite database file
 RESET_HINT = "move it away (or start with another --data-dir) to begin afresh, or restore a backup"
 
 
@@ -38,6 +39,9 @@ def inspect_existing(path: Path) -> int:
     except sqlite3.Error as exc:
         problem = f"database {path} is corrupt or not SQLite ({exc})"
         raise StartupError(problem, RESET_HINT) from None
+    if not has_sqlite_header(path):
+        raise StartupError(f"database {path} is corrupt or not SQLite (no SQLite header)",
+                           RESET_HINT)
     if check != "ok":
         raise StartupError(f"database {path} is corrupt ({check})", RESET_HINT)
     if version == 0 and tables:
@@ -49,6 +53,13 @@ def inspect_existing(path: Path) -> int:
             "run a newer pocket-op or use another --data-dir",
         )
     return version
+
+
+def has_sqlite_header(path: Path) -> bool:
+    """Whether the file starts as every SQLite database does: SQLite alone takes a 1-byte
+    file for an empty database, and the migrations would then write over it."""
+    with path.open("rb") as handle:
+        return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
 
 
 def open_database(path: Path) -> SqliteDatabase:

@@ -42,10 +42,10 @@ class GrantStore:
         model, digest, now = self.m.AuthorizationCode, hash_value(code), time.time()
         with self.db.atomic("IMMEDIATE"):
             row = model.get_or_none(model.code_hash == digest)
+            if row is not None and row.consumed_at is not None:
+                raise CodeAlreadyUsed(digest)  # even once expired: a replay is a replay
             if row is None or row.expires_at <= now:
                 raise NotFound("authorization code")
-            if row.consumed_at is not None:
-                raise CodeAlreadyUsed(digest)
             model.update(consumed_at=now).where(model.code_hash == digest).execute()
         return CodeRecord(code_hash=digest, client_id=row.client_id, sub=row.sub,
                           redirect_uri=row.redirect_uri, scope=row.scope,
