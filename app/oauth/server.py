@@ -81,7 +81,7 @@ class OP(AuthorizationServer):
         common = {"client_id": client_id, "scope": token.get("scope", ""), "family": family,
                   "sub": sub, "sid": context.get("sid"),
                   "code_hash": code.code_hash if code is not None else None}
-        data = {k: context[k] for k in ("auth_time", "acr", "amr") if context.get(k)}
+        data = {k: context[k] for k in ("auth_time", "acr", "amr", "claims") if context.get(k)}
         now = time.time()
         store.save_token(token["access_token"], "access", expires_at=now + token["expires_in"],
                          data=data, **common)

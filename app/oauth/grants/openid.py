@@ -27,5 +27,5 @@ class IDToken:
             grant.request.client, grant.request.user, token["scope"],
             nonce=context.get("nonce"), auth_time=context.get("auth_time"),
             acr=context.get("acr"), amr=context.get("amr"), sid=context.get("sid"),
-            access_token=token.get("access_token"),
+            access_token=token.get("access_token"), claims=context.get("claims"),
         )
