@@ -16,6 +16,7 @@ from .grants.front_channel import RESPONSE_TYPES, FrontChannelGrant
 from .grants.openid import IDToken
 from .grants.password import PasswordGrant
 from .grants.refresh_token import RefreshTokenGrant
+from .client_auth import ASYMMETRIC_ALGS, HMAC_ALGS
 from .interactions import Interactions
 from .registry import Registry
 from .server import OP, TOKEN_ENDPOINT_AUTH_METHODS
@@ -38,6 +39,8 @@ def register_metadata(registry: Registry) -> None:
                            *(cls.GRANT_TYPE for cls, _ in GRANTS if cls.GRANT_TYPE), "implicit")
     registry.add_supported("response_types_supported", "code", *RESPONSE_TYPES)
     registry.add_supported("token_endpoint_auth_methods_supported", *TOKEN_ENDPOINT_AUTH_METHODS)
+    registry.add_supported("token_endpoint_auth_signing_alg_values_supported",
+                           *HMAC_ALGS, *ASYMMETRIC_ALGS)
     registry.add_supported("code_challenge_methods_supported", "S256", "plain")
     registry.add_supported("subject_types_supported", "public", "pairwise")
     registry.add_supported("id_token_signing_alg_values_supported", *SIGNING_ALGS)

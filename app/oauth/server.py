@@ -20,11 +20,13 @@ from flask import request as flask_request
 from ..events import emit
 from ..store import NotFound
 from ..store.crypto import generate_secret, hash_value
+from . import client_auth
 from .clients import OAuthClient
 from .tokens import create_access_token, lifetime
 
 #: Client authentication methods of the token endpoint (OIDC Core §9), in Authlib's order.
-TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
+TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "client_secret_jwt",
+                               "private_key_jwt", "none"]
 
 
 class Issuer(IssuerParameter):
@@ -37,6 +39,7 @@ class OP(AuthorizationServer):
         super().__init__()
         self.register_token_generator("default", self.generate_bearer_token)
         self.register_extension(Issuer())
+        client_auth.register(self)
 
     def query_client(self, client_id):
         """The client if it exists, is active and has not expired (the seed's "expirable

@@ -3,7 +3,8 @@
 It may import peewee, sqlite3 and ``cryptography``, never Flask or Authlib. Protocol code
 calls methods such as ``get_client``, ``consume_code`` or ``save_token`` and receives plain
 records; it never touches the ORM. Two errors: ``NotFound`` and ``AlreadyExists``.
-One module per aggregate (clients, users, scopes, keys, grants, sessions, audit) contributes
+One module per aggregate (clients, users, scopes, keys, grants, sessions, audit, assertions)
+contributes
 its methods to ``Store``.
 """
 
@@ -14,6 +15,7 @@ import uuid
 from pathlib import Path
 
 from ..errors import StartupError
+from .assertions import AssertionStore
 from .audit import AuditStore
 from .clients import ClientStore
 from .crypto import SecretBox, load_key
@@ -32,7 +34,8 @@ DB_FILE = "pocket-op.db"
 KEY_CHECK = "pocket-op key check"
 
 
-class Store(ClientStore, UserStore, ScopeStore, KeyStore, GrantStore, SessionStore, AuditStore):
+class Store(ClientStore, UserStore, ScopeStore, KeyStore, GrantStore, SessionStore, AuditStore,
+            AssertionStore):
     def __init__(self, db, box: SecretBox):
         self.db = db
         self.box = box

@@ -184,8 +184,17 @@ class Token(Model):
         table_name = "tokens"
 
 
+class AssertionJti(Model):
+    jti_hash = TextField(primary_key=True)
+    client_id = TextField()
+    expires_at = FloatField()
+
+    class Meta:
+        table_name = "assertion_jtis"
+
+
 ALL = (Setting, Client, User, Admin, Claim, Scope, ScopeClaim, SigningKey, AuditEvent,
-       SsoSession, Consent, AuthorizationCode, Token)
+       SsoSession, Consent, AuthorizationCode, Token, AssertionJti)
 
 
 def bind_models(db) -> SimpleNamespace:

@@ -98,8 +98,8 @@ def test_each_migration_has_sql_statements():
         assert all(isinstance(s, str) and s.strip() for s in module.STATEMENTS)
 
 
-@pytest.mark.parametrize(("current", "expected"), [(0, [1, 2]), (1, [2]), (2, [])],
-                         ids=["new", "schema-1", "schema-2"])
+@pytest.mark.parametrize(("current", "expected"), [(0, [1, 2, 3]), (1, [2, 3]), (3, [])],
+                         ids=["new", "schema-1", "latest"])
 def test_pending_lists_the_migrations_a_version_still_needs(current, expected):
     assert [module.VERSION for module in migrations.pending(current)] == expected
 

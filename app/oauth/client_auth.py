@@ -1,0 +1,125 @@
+"""Client authentication with JWT assertions: ``client_secret_jwt`` (HMAC with the client's
+secret) and ``private_key_jwt`` (the client's ``jwks`` or ``jwks_uri``).
+
+OpenID Connect Core §9: https://openid.net/specs/openid-connect-core-1_0.html#ClientAuthentication
+RFC 7523 §3 (assertion rules): https://www.rfc-editor.org/rfc/rfc7523#section-3
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+
+from authlib.oauth2.rfc6749 import InvalidClientError
+from authlib.oauth2.rfc7523 import JWTBearerClientAssertion
+from flask import current_app
+from flask import request as flask_request
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import KeySet, OctKey
+
+from .fetch import FetchError, fetch_json
+
+HMAC_ALGS = ["HS256", "HS384", "HS512"]
+ASYMMETRIC_ALGS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384",
+                   "ES512", "EdDSA", "Ed25519"]
+#: RFC 7523 §3 item 4: "The JWT MUST contain an exp claim"; we also refuse far-off ones.
+MAX_ASSERTION_LIFETIME = 3600
+
+
+def invalid(description: str) -> InvalidClientError:
+    return InvalidClientError(description=description)
+
+
+class ClientAssertion(JWTBearerClientAssertion):
+    """One method (``client_secret_jwt`` or ``private_key_jwt``); each only handles clients
+    registered for it, so the other is tried for the rest."""
+
+    def __init__(self, method: str, algorithms: list[str]):
+        super().__init__(validate_jti=True, leeway=60)
+        self.CLIENT_AUTH_METHOD = method
+        self.algorithms = algorithms
+
+    def __call__(self, query_client, request):
+        form = request.form
+        if form.get("client_assertion_type") != self.CLIENT_ASSERTION_TYPE:
+            return None
+        assertion = form.get("client_assertion")
+        if not assertion:
+            raise invalid("Missing 'client_assertion'.")
+        _, claims = self.extract_assertion(assertion)
+        client_id = claims.get("sub")
+        if not isinstance(client_id, str) or not client_id:
+            raise invalid("The 'client_assertion' has no 'sub'.")
+        if form.get("client_id") not in (None, client_id):
+            raise invalid("'client_id' differs from the assertion's 'sub'.")
+        client = query_client(client_id)
+        if client is None:
+            raise invalid("The client does not exist on this server.")
+        if not client.check_endpoint_auth_method(self.CLIENT_AUTH_METHOD, "token"):
+            return None
+        self.verify(assertion, client)
+        request.client = client
+        return client
+
+    def algorithms_for(self, client) -> list[str]:
+        registered = client.get("token_endpoint_auth_signing_alg")
+        return [registered] if registered in self.algorithms else self.algorithms
+
+    def resolve_client_public_key(self, client):
+        if self.CLIENT_AUTH_METHOD == "client_secret_jwt":
+            secret = current_app.store.get_client_secret(client.client_id)
+            if not secret:
+                raise invalid("The client has no secret for 'client_secret_jwt'.")
+            return OctKey.import_key(secret)
+        try:
+            keyset = client.get("jwks") or fetch_json(client.get("jwks_uri") or "")
+            return KeySet.import_key_set(keyset)
+        except FetchError:
+            raise invalid("The client's 'jwks_uri' cannot be fetched.") from None
+        except (JoseError, ValueError, TypeError, AttributeError):
+            raise invalid("The client's registered keys are unusable.") from None
+
+    def verify(self, assertion: str, client) -> None:
+        key = self.resolve_client_public_key(client)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # e.g. joserfc's note on "EdDSA"
+                token = jwt.decode(assertion, key, algorithms=self.algorithms_for(client))
+        except (JoseError, ValueError):
+            raise invalid("The 'client_assertion' signature does not verify.") from None
+        self.verify_claims(token.claims)
+
+    def get_audiences(self) -> list[str]:
+        """The issuer, the token endpoint, or the endpoint being called (certified clients
+        send any of these)."""
+        issuer = current_app.settings.issuer
+        return [issuer, issuer + "/token", issuer + flask_request.path]
+
+    def verify_claims(self, claims) -> None:
+        """RFC 7523 §3: iss = sub = client_id, aud names us, exp in the future, a jti never
+        seen before. Descriptions are our own: joserfc's may hold characters that OAuth
+        error descriptions must not."""
+        try:
+            jwt.JWTClaimsRegistry(
+                leeway=self.leeway, iss={"essential": True}, sub={"essential": True},
+                exp={"essential": True}, aud={"essential": True, "values": self.get_audiences()},
+            ).validate(claims)
+        except JoseError as exc:
+            raise invalid(f"The 'client_assertion' is invalid ({exc.error}).") from None
+        if claims["iss"] != claims["sub"]:
+            raise invalid("The assertion's 'iss' and 'sub' must both be the client_id.")
+        if claims["exp"] > time.time() + MAX_ASSERTION_LIFETIME:
+            raise invalid("The assertion's 'exp' is too far in the future.")
+        jti = claims.get("jti")
+        if not isinstance(jti, str) or not jti:
+            raise invalid("The assertion has no 'jti'.")
+        if not current_app.store.consume_jti(claims["sub"], jti, float(claims["exp"])):
+            raise invalid("The assertion's 'jti' was used before.")
+
+
+def register(server) -> None:
+    server.register_client_auth_method(
+        "client_secret_jwt", ClientAssertion("client_secret_jwt", HMAC_ALGS))
+    server.register_client_auth_method(
+        "private_key_jwt", ClientAssertion("private_key_jwt", ASYMMETRIC_ALGS))
