@@ -56,9 +56,12 @@ def prepare(flags: dict) -> tuple[Server, list[str]]:
 
 def serve_headless(flags: dict) -> int:
     server, report = prepare(flags)
-    announce(server, report)
-    logs.log_to_stdout()
-    server.run()
+
+    def ready() -> None:
+        announce(server, report)
+        logs.log_to_stdout()
+
+    server.run(on_ready=ready)
     return 0
 
 

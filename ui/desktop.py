@@ -3,6 +3,7 @@ Closing the window stops the server. If no GUI backend can start, serve headless
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from collections.abc import Callable
@@ -11,14 +12,35 @@ from app.cli import serve_headless
 from app.server import announce
 
 
+def missing_gui() -> str | None:
+    """Why no window can open (pywebview is absent or finds no GUI toolkit), or None.
+    Asked before serving, so a fallback never prints a second ready line; pywebview's own
+    tracebacks about each toolkit it tries are kept off stderr."""
+    try:
+        from webview.guilib import initialize
+    except ImportError as exc:  # pragma: no cover - pywebview is a dependency
+        return str(exc)
+    pywebview_log = logging.getLogger("pywebview")
+    level = pywebview_log.level
+    pywebview_log.setLevel(logging.CRITICAL)
+    try:
+        initialize()
+    except Exception as exc:
+        return str(exc)
+    finally:
+        pywebview_log.setLevel(level)
+    return None
+
+
 def open_window(prepare: Callable[[dict], tuple], flags: dict) -> int:
     if os.geteuid() == 0:
         os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")  # Chromium refuses root
-    try:
-        import webview
-    except ImportError as exc:  # pragma: no cover - pywebview is a dependency
-        print(f"pocket-op: no window ({exc}); running headless", file=sys.stderr, flush=True)
+    problem = missing_gui()
+    if problem:
+        print(f"pocket-op: no window ({problem}); running headless", file=sys.stderr, flush=True)
         return serve_headless(flags)
+    import webview
+
     server, report = prepare(flags)
     announce(server, report)
     server.start()
