@@ -6,9 +6,10 @@ May import Flask, Authlib, joserfc and ``app.store`` / ``app.keys``; never ``ui`
 from __future__ import annotations
 
 from authlib.oauth2.rfc7636 import CodeChallenge
-from flask import Flask
+from flask import Flask, current_app
 
 from . import discovery
+from .client_auth import ASYMMETRIC_ALGS, HMAC_ALGS
 from .endpoints import authorization, jwks, token, userinfo
 from .grants.authorization_code import AuthorizationCodeGrant
 from .grants.client_credentials import ClientCredentialsGrant
@@ -16,11 +17,10 @@ from .grants.front_channel import RESPONSE_TYPES, FrontChannelGrant
 from .grants.openid import IDToken
 from .grants.password import PasswordGrant
 from .grants.refresh_token import RefreshTokenGrant
-from .client_auth import ASYMMETRIC_ALGS, HMAC_ALGS
 from .interactions import Interactions
 from .registry import Registry
 from .server import OP, TOKEN_ENDPOINT_AUTH_METHODS
-from .tokens import SIGNING_ALGS
+from .tokens import JWE_ALGS, JWE_ENCS, SIGNING_ALGS
 
 ENDPOINTS = (authorization, token, userinfo, jwks)
 #: (grant class, Authlib extensions); grant_types_supported lists exactly these.
@@ -44,6 +44,33 @@ def register_metadata(registry: Registry) -> None:
     registry.add_supported("code_challenge_methods_supported", "S256", "plain")
     registry.add_supported("subject_types_supported", "public", "pairwise")
     registry.add_supported("id_token_signing_alg_values_supported", *SIGNING_ALGS)
+    registry.add_supported("userinfo_signing_alg_values_supported", *SIGNING_ALGS)
+    for what in ("id_token", "userinfo"):
+        registry.add_supported(f"{what}_encryption_alg_values_supported", *JWE_ALGS)
+        registry.add_supported(f"{what}_encryption_enc_values_supported", *JWE_ENCS)
+    registry.add_supported("claim_types_supported", "normal")
+    # OIDC Discovery §3: request_uri_parameter_supported defaults to true when omitted.
+    registry.set_value("request_parameter_supported", False)
+    registry.set_value("request_uri_parameter_supported", False)
+    registry.set_dynamic("scopes_supported", supported_scopes)
+    registry.set_dynamic("claims_supported", supported_claims)
+
+
+#: Claims of every ID token, whatever the scope (OIDC Core §2).
+ID_TOKEN_CLAIMS = ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr",
+                   "azp", "sid", "at_hash", "c_hash"]
+
+
+def supported_scopes() -> list[str]:
+    return [scope.name for scope in current_app.store.find_scopes()
+            if scope.kind in ("oauth", "openid")]
+
+
+def supported_claims() -> list[str]:
+    names = list(ID_TOKEN_CLAIMS)
+    for scope in current_app.store.find_scopes():
+        names += [claim for claim in scope.claims if claim not in names]
+    return names
 
 
 def init_app(app: Flask) -> None:

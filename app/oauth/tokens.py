@@ -27,6 +27,9 @@ from .fetch import FetchError, fetch_json
 
 #: Signature algorithms for ID tokens, JWT access tokens and signed responses.
 SIGNING_ALGS = ["RS256", "PS256", "ES256", "EdDSA", "Ed25519"]
+#: Key management and content encryption algorithms for encrypted ID tokens and userinfo.
+JWE_ALGS = ["RSA-OAEP", "RSA-OAEP-256", "ECDH-ES"]
+JWE_ENCS = ["A128CBC-HS256", "A256CBC-HS512", "A128GCM", "A256GCM"]
 #: OIDC Core §3.1.3.6 / Ed25519 errata: the hash behind at_hash and c_hash, per alg.
 HALF_HASH = {"RS256": hashlib.sha256, "PS256": hashlib.sha256, "ES256": hashlib.sha256,
              "EdDSA": hashlib.sha512, "Ed25519": hashlib.sha512}

@@ -150,6 +150,40 @@ def test_id_token_is_encrypted_to_the_clients_key_when_registered(server, alg):
     assert verify_jwt(server, envelope.payload.decode())["aud"] == "c1"
 
 
+def test_id_token_is_encrypted_with_ecdh_es_to_an_ec_client_key(server):
+    private = jc_jwk.JWK.generate(kty="EC", crv="P-256", kid="ec-enc", use="enc")
+    make_client(server, "c1", jwks={"keys": [json.loads(private.export_public())]},
+                id_token_encrypted_response_alg="ECDH-ES")
+    token = tokens_for(server, "c1")["id_token"]
+    assert header_of(token)["enc"] == "A128CBC-HS256"
+    envelope = jc_jwe.JWE()
+    envelope.deserialize(token, key=private)
+    assert verify_jwt(server, envelope.payload.decode())["aud"] == "c1"
+
+
+def test_userinfo_is_encrypted_json_when_only_encryption_is_registered(server):
+    private = jc_jwk.JWK.generate(kty="RSA", size=2048, kid="ui-enc", use="enc")
+    make_client(server, "c1", jwks={"keys": [json.loads(private.export_public())]},
+                userinfo_encrypted_response_alg="RSA-OAEP-256")
+    tokens = tokens_for(server, "c1", scope="openid email")
+    info = server.get("/userinfo", headers={"Authorization": f"Bearer {tokens['access_token']}"})
+    envelope = jc_jwe.JWE()
+    envelope.deserialize(info.text, key=private)
+    assert json.loads(envelope.payload)["email"] == "alice@example.com"
+
+
+def test_prompt_none_for_a_client_that_always_wants_login_is_interaction_required(server):
+    make_client(server, "c1")
+    browser = Browser(server)
+    tokens_for(server, "c1", browser)
+    metadata = {**server.store.get_client("c1").metadata, "default_prompt_login": True}
+    server.store.update_client("c1", metadata=metadata)
+    params = {"client_id": "c1", "response_type": "code", "redirect_uri": REDIRECT,
+              "scope": "openid", "state": "s", "prompt": "none",
+              "code_challenge": pkce_pair()[1], "code_challenge_method": "S256"}
+    assert redirect_params(browser.authorize(**params))["error"] == "interaction_required"
+
+
 def test_userinfo_is_a_signed_jwt_when_the_client_registered_an_alg(server):
     make_client(server, "c1", userinfo_signed_response_alg="ES256")
     tokens = tokens_for(server, "c1", scope="openid email")

@@ -16,7 +16,11 @@ import warnings
 from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749 import AccessDeniedError, InvalidRequestError, OAuth2Request
 from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload
-from authlib.oidc.core.errors import ConsentRequiredError, LoginRequiredError
+from authlib.oidc.core.errors import (
+    ConsentRequiredError,
+    InteractionRequiredError,
+    LoginRequiredError,
+)
 from flask import Blueprint, Flask, current_app, g, render_template, request
 from joserfc import jwt
 from joserfc.errors import JoseError
@@ -106,6 +110,15 @@ def needs_login(grant, params, user, session, interaction: Interaction | None) -
         return True
     max_age = params.get("max_age") or client.get("default_max_age")
     return max_age is not None and time.time() - session.auth_time > int(max_age)
+
+
+def no_silent_login(grant, session) -> OAuth2Error:
+    """OIDC Core §3.1.2.6: login_required when nobody is signed in (or someone else, or
+    too long ago); interaction_required when the client's policy (the seed's
+    default_prompt_login) demands an interactive login every time."""
+    if session is not None and grant.request.client.get("default_prompt_login"):
+        return InteractionRequiredError("This client requires an interactive login.")
+    return LoginRequiredError()
 
 
 def hinted_subject(id_token_hint: str | None) -> str | None:
@@ -234,7 +247,7 @@ def authorization_response(params: dict[str, str], interaction: Interaction | No
         user, session = current_login()
         if needs_login(grant, params, user, session, interaction):
             if "none" in params.get("prompt", "").split():
-                raise LoginRequiredError()
+                raise no_silent_login(grant, session)
             return show_step("login", params, grant, interaction)
         if needs_consent(grant, params, user, interaction):
             if "none" in params.get("prompt", "").split():

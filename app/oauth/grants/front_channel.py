@@ -37,6 +37,12 @@ class FrontChannelGrant(BaseGrant, AuthorizationEndpointMixin):
     def validate_authorization_request(self) -> str:
         redirect_uri = validate_code_authorization_request(self)
         scopes = (self.request.scope or "").split()
+        if "code" not in self.types and "offline_access" in scopes:
+            # OIDC Core §11: "The OP MUST ignore the offline_access request unless the
+            # Client is using a response_type value that would result in an Authorization
+            # Code being returned".
+            scopes.remove("offline_access")
+            self.request.scope = " ".join(scopes)
         try:
             if "id_token" in self.types and "openid" not in scopes:
                 raise InvalidScopeError("The 'id_token' response type needs the 'openid' scope.")
