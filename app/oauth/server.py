@@ -7,6 +7,7 @@ RFC 9207 (``iss`` in authorization responses): https://www.rfc-editor.org/rfc/rf
 
 from __future__ import annotations
 
+import os
 import time
 import uuid
 
@@ -27,6 +28,12 @@ from .tokens import create_access_token, lifetime
 #: Client authentication methods of the token endpoint (OIDC Core §9), in Authlib's order.
 TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "client_secret_jwt",
                                "private_key_jwt", "none"]
+
+
+# Authlib refuses plain-http requests from anything but loopback names, and the refusal
+# escapes as an exception (a 500). pocket-op is a development server that speaks http by
+# design (also with --host 0.0.0.0 for a phone on the LAN), so transport is our decision.
+os.environ.setdefault("AUTHLIB_INSECURE_TRANSPORT", "1")
 
 
 class Issuer(IssuerParameter):

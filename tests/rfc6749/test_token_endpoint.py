@@ -198,3 +198,10 @@ def test_password_grant_works_only_for_a_client_that_lists_it(server):
 def test_token_endpoint_refuses_get(server):
     response = server.get("/token")
     assert response.status_code == 405 and response.json()["error"] == "method_not_allowed"
+
+
+def test_plain_http_through_a_non_loopback_host_name_is_served_not_a_server_error(server):
+    """Reached as http://192.168.1.5:9400 (e.g. --host 0.0.0.0 and a phone on the LAN)."""
+    response = server.post("/token", data={"grant_type": "client_credentials"},
+                           headers={**basic("demo-machine", SECRET), "Host": "192.168.1.5:9400"})
+    assert response.status_code == 200

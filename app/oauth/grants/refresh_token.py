@@ -61,6 +61,14 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
             return None
         return RefreshToken(refresh_token, record)
 
+    def _validate_request_token(self, client):
+        """RFC 6749 §5.2 invalid_grant, with a description naming the parameter."""
+        try:
+            return super()._validate_request_token(client)
+        except InvalidGrantError as error:
+            error.description = error.description or "Invalid 'refresh_token' in request."
+            raise
+
     def validate_token_request(self):
         super().validate_token_request()
         token = self.request.refresh_token
