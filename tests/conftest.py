@@ -85,6 +85,17 @@ def fresh_server(tmp_path, seeded_data_dir):
         server.stop()
 
 
+@pytest.fixture
+def demo_server(fresh_server):
+    """A fresh server whose demo-web and demo-machine secrets are ``flows.TEST_SECRET``."""
+    from tests.flows import TEST_SECRET
+
+    server = fresh_server()
+    for client_id in ("demo-web", "demo-machine"):
+        server.store.save_client_secret(client_id, TEST_SECRET)
+    return server
+
+
 class Cli:
     """``pocket-op`` as a child process, with its own log dir and no display."""
 

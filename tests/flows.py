@@ -13,6 +13,9 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import requests
 
 SPA_REDIRECT = "http://127.0.0.1:8765/callback"
+WEB_REDIRECT = "http://localhost:3000/callback"
+#: The secret the ``demo_server`` fixture gives demo-web and demo-machine.
+TEST_SECRET = "s3cret-for-tests"
 
 
 def pkce_pair() -> tuple[str, str]:
@@ -84,3 +87,28 @@ def spa_request(**overrides) -> tuple[dict, str]:
 
 def query(url: str, **params) -> str:
     return f"{url}?{urlencode(params)}"
+
+
+def basic(client_id: str, secret: str = TEST_SECRET) -> dict:
+    """An HTTP Basic Authorization header (client_secret_basic)."""
+    raw = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
+    return {"Authorization": f"Basic {raw}"}
+
+
+def web_code(server) -> str:
+    """A code for demo-web, alice signed in and consenting (scope openid offline_access)."""
+    params = {"client_id": "demo-web", "response_type": "code", "scope": "openid offline_access",
+              "redirect_uri": WEB_REDIRECT, "state": "st", "nonce": "n"}
+    return redirect_params(Browser(server).sign_in_and_allow(**params))["code"]
+
+
+def redeem_web(server, code: str, **extra) -> requests.Response:
+    data = {"grant_type": "authorization_code", "code": code, "redirect_uri": WEB_REDIRECT, **extra}
+    return server.post("/token", data=data, headers=basic("demo-web"))
+
+
+def web_tokens(server) -> dict:
+    """alice's access and refresh tokens for demo-web (code flow, client_secret_basic)."""
+    response = redeem_web(server, web_code(server))
+    assert response.status_code == 200, response.text
+    return response.json()

@@ -1,39 +1,28 @@
 """RFC 6749 §3.2, §4.1.3, §4.4, §5.2, §6 at the real token endpoint: grants, client
 authentication and the exact errors, with tokens checked by jwcrypto."""
 
-import base64
 import threading
 
 import pytest
 
-from tests.flows import SPA_REDIRECT, Browser, redirect_params, spa_request
+from tests.flows import (
+    SPA_REDIRECT,
+    TEST_SECRET,
+    WEB_REDIRECT,
+    Browser,
+    basic,
+    redeem_web,
+    redirect_params,
+    spa_request,
+    web_code,
+)
 
-WEB_REDIRECT = "http://localhost:3000/callback"
-SECRET = "s3cret-for-tests"
+SECRET = TEST_SECRET
 
 
 @pytest.fixture
-def server(fresh_server):
-    server = fresh_server()
-    for client_id in ("demo-web", "demo-machine"):
-        server.store.save_client_secret(client_id, SECRET)
-    return server
-
-
-def basic(client_id: str, secret: str) -> dict:
-    raw = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
-    return {"Authorization": f"Basic {raw}"}
-
-
-def web_code(server) -> str:
-    params = {"client_id": "demo-web", "response_type": "code", "scope": "openid offline_access",
-              "redirect_uri": WEB_REDIRECT, "state": "st", "nonce": "n"}
-    return redirect_params(Browser(server).sign_in_and_allow(**params))["code"]
-
-
-def redeem_web(server, code: str, **extra):
-    data = {"grant_type": "authorization_code", "code": code, "redirect_uri": WEB_REDIRECT, **extra}
-    return server.post("/token", data=data, headers=basic("demo-web", SECRET))
+def server(demo_server):
+    return demo_server
 
 
 def test_client_credentials_gives_a_bearer_token_without_refresh_or_id_token(server):

@@ -1,7 +1,6 @@
 """RFC 7009 at the real revocation endpoint: what is revoked (a refresh token takes its whole
 grant along), what is quietly left alone (§2.2) and the exact errors (§2.2.1, RFC 6749 §5.2)."""
 
-import base64
 import json
 import time
 import uuid
@@ -9,34 +8,23 @@ import uuid
 import pytest
 from jwcrypto import jwk, jwt
 
-from tests.flows import SPA_REDIRECT, Browser, redirect_params, spa_request
+from tests.flows import (
+    SPA_REDIRECT,
+    TEST_SECRET,
+    WEB_REDIRECT,
+    Browser,
+    basic,
+    redirect_params,
+    spa_request,
+    web_tokens,
+)
 
-WEB_REDIRECT = "http://localhost:3000/callback"
-SECRET = "s3cret-for-tests"
+SECRET = TEST_SECRET
 
 
 @pytest.fixture
-def server(fresh_server):
-    server = fresh_server()
-    for client_id in ("demo-web", "demo-machine"):
-        server.store.save_client_secret(client_id, SECRET)
-    return server
-
-
-def basic(client_id: str, secret: str = SECRET) -> dict:
-    raw = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
-    return {"Authorization": f"Basic {raw}"}
-
-
-def web_tokens(server) -> dict:
-    """alice's access and refresh tokens for demo-web (code flow, client_secret_basic)."""
-    params = {"client_id": "demo-web", "response_type": "code", "scope": "openid offline_access",
-              "redirect_uri": WEB_REDIRECT, "state": "st", "nonce": "n"}
-    code = redirect_params(Browser(server).sign_in_and_allow(**params))["code"]
-    response = server.post("/token", headers=basic("demo-web"), data={
-        "grant_type": "authorization_code", "code": code, "redirect_uri": WEB_REDIRECT})
-    assert response.status_code == 200, response.text
-    return response.json()
+def server(demo_server):
+    return demo_server
 
 
 def spa_tokens(server) -> dict:

@@ -2,7 +2,6 @@
 description says, ``{"active": false}`` for everything else, and RFC 9701's signed JWT
 response checked by jwcrypto against /jwks."""
 
-import base64
 import json
 import time
 import uuid
@@ -10,36 +9,16 @@ import uuid
 import pytest
 from jwcrypto import jwk, jwt
 
-from tests.flows import Browser, redirect_params
+from tests.flows import TEST_SECRET, basic, web_tokens
 from tests.tokens import header_of, verify_jwt
 
-WEB_REDIRECT = "http://localhost:3000/callback"
-SECRET = "s3cret-for-tests"
 JWT_TYPE = "application/token-introspection+jwt"
+SECRET = TEST_SECRET
 
 
 @pytest.fixture
-def server(fresh_server):
-    server = fresh_server()
-    for client_id in ("demo-web", "demo-machine"):
-        server.store.save_client_secret(client_id, SECRET)
-    return server
-
-
-def basic(client_id: str, secret: str = SECRET) -> dict:
-    raw = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
-    return {"Authorization": f"Basic {raw}"}
-
-
-def web_tokens(server) -> dict:
-    """alice's access and refresh tokens for demo-web (code flow, client_secret_basic)."""
-    params = {"client_id": "demo-web", "response_type": "code", "scope": "openid offline_access",
-              "redirect_uri": WEB_REDIRECT, "state": "st", "nonce": "n"}
-    code = redirect_params(Browser(server).sign_in_and_allow(**params))["code"]
-    response = server.post("/token", headers=basic("demo-web"), data={
-        "grant_type": "authorization_code", "code": code, "redirect_uri": WEB_REDIRECT})
-    assert response.status_code == 200, response.text
-    return response.json()
+def server(demo_server):
+    return demo_server
 
 
 def machine_token(server, as_jwt: bool = False) -> str:
