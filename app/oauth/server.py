@@ -2,7 +2,6 @@
 storage, and the one place OAuth errors become responses.
 
 RFC 6749 §5.1 (token response), §5.2 (error response): https://www.rfc-editor.org/rfc/rfc6749
-RFC 9207 (``iss`` in authorization responses): https://www.rfc-editor.org/rfc/rfc9207
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ import uuid
 from authlib.integrations.flask_oauth2 import AuthorizationServer
 from authlib.integrations.flask_oauth2.requests import FlaskOAuth2Request
 from authlib.oauth2.rfc6749 import OAuth2Request
-from authlib.oauth2.rfc9207 import IssuerParameter
 from flask import Response, current_app, g, json
 from flask import request as flask_request
 
@@ -36,16 +34,10 @@ TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "cli
 os.environ.setdefault("AUTHLIB_INSECURE_TRANSPORT", "1")
 
 
-class Issuer(IssuerParameter):
-    def get_issuer(self) -> str:
-        return current_app.settings.issuer
-
-
 class OP(AuthorizationServer):
     def __init__(self):
         super().__init__()
         self.register_token_generator("default", self.generate_bearer_token)
-        self.register_extension(Issuer())
         client_auth.register(self)
 
     def query_client(self, client_id):

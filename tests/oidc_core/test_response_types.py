@@ -79,6 +79,8 @@ def test_response_type_in_response_mode(server, response_type, mode):
     params = response_params(response)
     assert where(response) == mode
     assert params["state"] == "s-1" and params["iss"] == server.issuer
+    if mode == "fragment":  # RFC 6749 §4.2.2: every response parameter in the fragment
+        assert urlsplit(response.headers["Location"]).query == ""
     types = set(response_type.split())
     assert ("code" in params) == ("code" in types)
     assert ("access_token" in params) == ("token" in types)
