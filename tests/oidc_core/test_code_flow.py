@@ -153,6 +153,7 @@ def test_wrong_password_shows_the_login_page_again_with_a_message(live_server):
     page = browser.login(browser.authorize(**spa_request()[0]), "alice", "wrong")
     assert page.status_code == 401
     assert "Wrong username or password." in page.text
+    assert 'name="username" value="alice"' in page.text
 
 
 def test_login_gives_an_httponly_samesite_lax_session_cookie(fresh_server):

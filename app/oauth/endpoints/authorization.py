@@ -170,6 +170,10 @@ def redirect_error(error: OAuth2Error, params: dict[str, str]):
     return deliver(error.redirect_uri, body, response_mode(params))
 
 
+ERROR_TITLES = {"invalid_client": "Unknown application",
+                "invalid_request": "The application sent an invalid request"}
+
+
 def untrusted_error(error: OAuth2Error, params: dict[str, str]):
     """RFC 6749 §4.1.2.1: with an unknown client or an unregistered redirect_uri, "the
     authorization server SHOULD inform the resource owner of the error and MUST NOT
@@ -188,7 +192,8 @@ def untrusted_error(error: OAuth2Error, params: dict[str, str]):
             details.append(("redirect_uris_regex", record.metadata["redirect_uris_regex"]))
     emit("authorization.error", client_id=client_id or None, error=error.error,
          description=error.description, redirect_uri=params.get("redirect_uri"))
-    return error_page(error.error, error.description or "", details)
+    return error_page(ERROR_TITLES.get(error.error, "The request cannot be served"),
+                      f"{error.error}: {error.description or ''}", details)
 
 
 def show_step(step: str, params, grant, interaction: Interaction | None, user=None):
@@ -196,14 +201,25 @@ def show_step(step: str, params, grant, interaction: Interaction | None, user=No
     if interaction is None:
         interaction = current_app.interactions.create(params)
     client = grant.request.client
-    scopes = (grant.request.scope or "").split()
     page = render_template(
-        f"{step}.html", interaction=interaction, client=client, scopes=scopes, user=user,
-        login_hint=params.get("login_hint", ""), personas=demo_personas(),
+        f"{step}.html", interaction=interaction, client=client, user=user,
+        scopes=describe_scopes(grant.request.scope), personas=demo_personas(),
+        username=request.form.get("username") or params.get("login_hint", ""),
     )
     response = current_app.make_response(page)
     response.headers["Cache-Control"] = "no-store"
     return set_cookies(response, interaction)
+
+
+def describe_scopes(scope: str | None) -> list[tuple[str, str]]:
+    """(name, description) of each requested scope, for the consent page."""
+    described = []
+    for name in (scope or "").split():
+        try:
+            described.append((name, current_app.store.get_scope(name).description))
+        except NotFound:
+            described.append((name, ""))
+    return described
 
 
 def demo_personas() -> list[str]:
