@@ -8,9 +8,9 @@ from __future__ import annotations
 from authlib.oauth2.rfc7636 import CodeChallenge
 from flask import Flask, current_app
 
-from . import discovery
+from . import cors, discovery
 from .client_auth import ASYMMETRIC_ALGS, HMAC_ALGS
-from .endpoints import authorization, introspection, jwks, revocation, token, userinfo
+from .endpoints import authorization, introspection, jwks, registration, revocation, token, userinfo
 from .grants.authorization_code import AuthorizationCodeGrant
 from .grants.client_credentials import ClientCredentialsGrant
 from .grants.front_channel import RESPONSE_TYPES, FrontChannelGrant
@@ -22,7 +22,7 @@ from .registry import Registry
 from .server import OP, TOKEN_ENDPOINT_AUTH_METHODS
 from .tokens import JWE_ALGS, JWE_ENCS, SIGNING_ALGS
 
-ENDPOINTS = (authorization, token, userinfo, jwks, revocation, introspection)
+ENDPOINTS = (authorization, token, userinfo, jwks, revocation, introspection, registration)
 #: (grant class, Authlib extensions); grant_types_supported lists exactly these.
 GRANTS = (
     (AuthorizationCodeGrant, lambda: [CodeChallenge(required=True), IDToken()]),
@@ -83,3 +83,4 @@ def init_app(app: Flask) -> None:
         endpoint.init_app(app)
     register_metadata(app.registry)
     discovery.init_app(app)
+    cors.init_app(app)

@@ -25,7 +25,6 @@ def metadata() -> dict:
 def _document_response():
     response = jsonify(metadata())
     response.headers["Cache-Control"] = "public, max-age=60"
-    response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
 

@@ -30,6 +30,10 @@ class Registry:
     def set_dynamic(self, key: str, compute: Callable[[], Any]) -> None:
         self._dynamic[key] = compute
 
+    def supported(self, key: str) -> list[Any]:
+        """The values registered for a ``*_supported`` key (empty if none)."""
+        return list(self._values.get(key, []))
+
     def endpoints(self) -> dict[str, str]:
         return dict(self._endpoints)
 

@@ -122,7 +122,9 @@ def encrypt_for(client, payload: str, what: str, nested: bool = True) -> str:
 def client_encryption_key(client, alg: str):
     """The client's public encryption key for ``alg``, from its ``jwks`` or ``jwks_uri``."""
     keyset = client.get("jwks") or fetch_json(client.get("jwks_uri") or "")
+    kty = "EC" if alg.startswith("ECDH") else "RSA"
     for data in keyset.get("keys", []):
-        if data.get("use", "enc") == "enc" and data.get("alg") in (None, alg):
+        if (data.get("kty") == kty and data.get("use", "enc") == "enc"
+                and data.get("alg") in (None, alg)):
             return JWKRegistry.import_key(data)
     raise FetchError(f"client {client.client_id} has no encryption key for {alg}")

@@ -9,6 +9,7 @@ from typing import Any
 
 from peewee import IntegrityError
 
+from .crypto import hash_value
 from .errors import AlreadyExists, NotFound
 from .records import ClientRecord
 
@@ -77,6 +78,18 @@ class ClientStore:
         except NotFound:
             return False
         return stored is not None and hmac.compare_digest(stored.encode(), secret.encode())
+
+    def save_registration_token(self, client_id: str, token: str) -> None:
+        """Keep only the digest of the RFC 7592 registration access token."""
+        row = self._client_row(client_id)
+        row.registration_token_hash = hash_value(token)
+        row.save()
+
+    def check_registration_token(self, client_id: str, token: str) -> bool:
+        row = self.m.Client.get_or_none(self.m.Client.client_id == client_id)
+        if row is None or not row.registration_token_hash:
+            return False
+        return hmac.compare_digest(row.registration_token_hash, hash_value(token))
 
     def delete_client(self, client_id: str) -> None:
         if not self.m.Client.delete().where(self.m.Client.client_id == client_id).execute():

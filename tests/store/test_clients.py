@@ -212,3 +212,15 @@ def test_delete_client_keeps_the_grants_of_other_clients(store, client, user):
     store.delete_client(CLIENT_ID)
     assert store.get_token("tok").client_id == "other"
     assert store.get_consent(user.sub, "other") == ["openid"]
+
+
+def test_registration_token_is_kept_as_a_digest_and_checked(store):
+    store.create_client("reg-app", {"client_name": "x"})
+    store.save_registration_token("reg-app", "rat-123")
+    assert store.check_registration_token("reg-app", "rat-123") is True
+    assert store.check_registration_token("reg-app", "rat-124") is False
+    assert store.m.Client.get_by_id("reg-app").registration_token_hash != "rat-123"
+
+
+def test_registration_token_of_an_unknown_client_does_not_check(store):
+    assert store.check_registration_token("nobody", "rat-123") is False

@@ -18,7 +18,6 @@ def jwks():
     response = jsonify(public_jwks(current_app.store))
     response.headers["Content-Type"] = "application/jwk-set+json"
     response.headers["Cache-Control"] = "public, max-age=60"
-    response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
 

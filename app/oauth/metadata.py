@@ -1,0 +1,372 @@
+"""Client metadata: each field a registration may carry, checked, with the defaults applied.
+
+RFC 7591 §2 (client metadata): https://www.rfc-editor.org/rfc/rfc7591#section-2
+OpenID Connect Registration 1.0 §2 and §5 (sector_identifier_uri):
+https://openid.net/specs/openid-connect-registration-1_0.html#ClientMetadata
+OpenID Connect Front-/Back-Channel and RP-Initiated Logout; RFC 9126 §6 (PAR); RFC 8252 §7
+(native app redirects); the Janssen Auth Server's extensions named in CONTRACT.md.
+
+A known field sent as JSON null counts as omitted. Unknown fields are kept as given (RFC 7591
+§2: the server "MAY ignore" them). Problems raise ``InvalidRedirectURIError`` or
+``InvalidClientMetadataError`` whose description names the field.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import warnings
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import SplitResult, urlsplit
+
+from authlib.oauth2.rfc7591.errors import InvalidClientMetadataError, InvalidRedirectURIError
+from flask import current_app
+from joserfc.errors import JoseError
+from joserfc.jwk import JWKRegistry
+
+from .clients import METADATA_DEFAULTS
+from .fetch import FetchError, fetch_json, is_loopback
+from .tokens import JWE_ALGS, JWE_ENCS, SIGNING_ALGS
+
+Check = Callable[[str, Any], None]
+
+#: RFC 7518 §4.3, §4.6: the key type each encryption algorithm needs.
+ENCRYPTION_KEY_TYPES = {"RSA-OAEP": ("RSA",), "RSA-OAEP-256": ("RSA",), "ECDH-ES": ("EC", "OKP")}
+#: (alg field, enc field, True when the OP encrypts to the client's keys).
+ENCRYPTION_PAIRS = tuple(
+    (f"{what}_encrypted_response_alg", f"{what}_encrypted_response_enc", True)
+    for what in ("id_token", "userinfo", "authorization", "introspection")
+) + (("request_object_encryption_alg", "request_object_encryption_enc", False),)
+#: Symmetric algorithms for client_secret_jwt (RFC 7523 with the client secret as key).
+HMAC_ALGS = ("HS256", "HS384", "HS512")
+#: RFC 7591 §2.1: the grant types each response type word needs.
+RESPONSE_TYPE_GRANTS = {"code": "authorization_code", "token": "implicit",
+                        "id_token": "implicit"}
+#: JWK members that only a private or symmetric key has (RFC 7518 §6).
+PRIVATE_MEMBERS = ("d", "p", "q", "dp", "dq", "qi", "oth", "k")
+#: RFC 7591 §2.2: human-readable fields that may carry a language tag (``client_name#fr``).
+LOCALIZABLE = ("client_name", "client_uri", "logo_uri", "tos_uri", "policy_uri")
+UNSAFE_SCHEMES = ("javascript", "data", "vbscript", "file")
+
+
+def invalid(field: str, problem: str) -> InvalidClientMetadataError:
+    return InvalidClientMetadataError(f"Invalid '{field}': {problem}.")
+
+
+def server_metadata() -> dict:
+    """What is really wired: the registry's ``*_supported`` lists discovery publishes."""
+    registry = current_app.registry
+    return {key: registry.supported(key) for key in (
+        "grant_types_supported", "response_types_supported",
+        "token_endpoint_auth_methods_supported",
+        "token_endpoint_auth_signing_alg_values_supported")}
+
+
+def parse_uri(value: str) -> SplitResult | None:
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        return None
+    return parts
+
+
+# Field checks: each takes (field, value) and raises when the value is not acceptable.
+
+def boolean(field: str, value: Any) -> None:
+    if not isinstance(value, bool):
+        raise invalid(field, "expected true or false")
+
+
+def string(field: str, value: Any) -> None:
+    if not isinstance(value, str):
+        raise invalid(field, "expected a string")
+
+
+def strings(field: str, value: Any) -> None:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise invalid(field, "expected an array of strings")
+
+
+def integer(low: int) -> Check:
+    def check(field: str, value: Any) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            raise invalid(field, f"expected an integer of at least {low}")
+
+    return check
+
+
+def one_of(*options: str) -> Check:
+    def check(field: str, value: Any) -> None:
+        string(field, value)
+        if value not in options:
+            raise invalid(field, "unsupported value")
+
+    return check
+
+
+def url(field: str, value: Any, secure: bool = False) -> None:
+    """An absolute http(s) URL; with ``secure``, https unless the host is loopback."""
+    string(field, value)
+    parts = parse_uri(value)
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise invalid(field, "expected an absolute http(s) URL")
+    if secure and parts.scheme != "https" and not is_loopback(parts.hostname):
+        raise invalid(field, "expected an https URL (plain http only on loopback)")
+
+
+def secure_url(field: str, value: Any) -> None:
+    url(field, value, secure=True)
+
+
+def urls(field: str, value: Any) -> None:
+    strings(field, value)
+    for item in value:
+        url(field, item)
+
+
+def regex(field: str, value: Any) -> None:
+    string(field, value)
+    try:
+        re.compile(value)
+    except (re.error, RecursionError, OverflowError):
+        raise invalid(field, "not a valid regular expression") from None
+
+
+def regexes(field: str, value: Any) -> None:
+    strings(field, value)
+    for item in value:
+        regex(field, item)
+
+
+def origins(field: str, value: Any) -> None:
+    """Web origins (scheme, host and port only), as in ``http://localhost:3000``."""
+    strings(field, value)
+    for item in value:
+        url(field, item)
+        parts = urlsplit(item)
+        if parts.path or parts.query or parts.fragment or "#" in item or "@" in parts.netloc:
+            raise invalid(field, "expected origins such as https://app.example")
+
+
+def jwk_set(field: str, value: Any) -> None:
+    """RFC 7517 §5: a JWK Set, here of public keys only (the client keeps its private keys)."""
+    keys = value.get("keys") if isinstance(value, dict) else None
+    if not isinstance(keys, list) or not all(isinstance(key, dict) for key in keys):
+        raise invalid(field, "expected a JWK Set")
+    for key in keys:
+        if any(member in key for member in PRIVATE_MEMBERS):
+            raise invalid(field, "public keys only")
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                JWKRegistry.import_key(key)
+        except (JoseError, ValueError, KeyError, TypeError):
+            raise invalid(field, "a key is not a valid JWK") from None
+
+
+signing_alg = one_of(*SIGNING_ALGS)
+
+FIELDS: dict[str, Check] = {
+    # RFC 7591 §2 (redirect_uris, grant_types, response_types and scope: see below)
+    "redirect_uris": strings, "grant_types": strings, "response_types": strings,
+    "token_endpoint_auth_method": string, "scope": string,
+    "client_name": string, "client_uri": url, "logo_uri": url, "tos_uri": url,
+    "policy_uri": url, "contacts": strings, "jwks_uri": secure_url, "jwks": jwk_set,
+    "software_id": string, "software_version": string, "software_statement": string,
+    # OpenID Connect Registration §2
+    "application_type": one_of("web", "native"),
+    "sector_identifier_uri": secure_url, "subject_type": one_of("public", "pairwise"),
+    "id_token_signed_response_alg": signing_alg, "userinfo_signed_response_alg": signing_alg,
+    "request_object_signing_alg": signing_alg, "token_endpoint_auth_signing_alg": string,
+    "default_max_age": integer(0), "require_auth_time": boolean,
+    "default_acr_values": strings, "initiate_login_uri": secure_url, "request_uris": urls,
+    # JARM, RFC 9701 (signed introspection responses)
+    "authorization_signed_response_alg": signing_alg,
+    "introspection_signed_response_alg": signing_alg,
+    # RP-Initiated, Front-Channel and Back-Channel Logout
+    "post_logout_redirect_uris": strings,
+    "frontchannel_logout_uri": url, "frontchannel_logout_session_required": boolean,
+    "backchannel_logout_uri": url, "backchannel_logout_session_required": boolean,
+    # RFC 9126 §6, RFC 9101 §10.5, RFC 8705 §3.4, RFC 9449 §5.2
+    "require_pushed_authorization_requests": boolean, "require_signed_request_object": boolean,
+    "tls_client_certificate_bound_access_tokens": boolean, "dpop_bound_access_tokens": boolean,
+    # The Janssen Auth Server's extensions (CONTRACT.md)
+    "access_token_as_jwt": boolean, "access_token_signing_alg": signing_alg,
+    "access_token_lifetime": integer(1), "redirect_uris_regex": regex,
+    "authorized_origins": origins, "allow_spontaneous_scopes": boolean,
+    "spontaneous_scopes": regexes, "default_prompt_login": boolean,
+    "authorized_acr_values": strings, "par_lifetime": integer(1), "require_par": boolean,
+    # pocket-op
+    "require_pkce": boolean,
+}
+FIELDS.update({alg: one_of(*JWE_ALGS) for alg, _, _ in ENCRYPTION_PAIRS})
+FIELDS.update({enc: one_of(*JWE_ENCS) for _, enc, _ in ENCRYPTION_PAIRS})
+
+
+def check_for(field: str) -> Check | None:
+    name, _, tag = field.partition("#")
+    return FIELDS.get(field) or (FIELDS[name] if tag and name in LOCALIZABLE else None)
+
+
+def validate_client_metadata(metadata: dict) -> dict:
+    """The clean metadata to store, or raise the RFC 7591 §3.2.2 error naming the field."""
+    if not isinstance(metadata, dict):
+        raise InvalidClientMetadataError("Client metadata must be a JSON object.")
+    clean = {key: value for key, value in metadata.items()
+             if not (value is None and check_for(key))}
+    for field, value in clean.items():
+        check = check_for(field)
+        if check is not None:
+            check(field, value)
+    clean = {**copy.deepcopy(METADATA_DEFAULTS), **default_response_types(clean), **clean}
+    server = server_metadata()
+    validate_grant_and_response_types(clean, server)
+    validate_redirect_uris(clean)
+    validate_authentication(clean, server)
+    validate_encryption(clean)
+    validate_scope(clean)
+    validate_sector_identifier(clean)
+    return clean
+
+
+def default_response_types(metadata: dict) -> dict:
+    """RFC 7591 §2: response_types defaults to ``code``; a client that does not register
+    the authorization_code grant gets none (so that client_credentials alone is consistent)."""
+    grants = metadata.get("grant_types", METADATA_DEFAULTS["grant_types"])
+    return {"response_types": ["code"] if "authorization_code" in grants else []}
+
+
+def validate_grant_and_response_types(metadata: dict, server: dict) -> None:
+    """RFC 7591 §2.1: the values must be supported, and "the authorization server MUST
+    ensure they are consistent" with each other."""
+    if not set(metadata["grant_types"]) <= set(server.get("grant_types_supported", [])):
+        raise invalid("grant_types", "unsupported value")
+    wired = [set(value.split()) for value in server.get("response_types_supported", [])]
+    for value in metadata["response_types"]:
+        words = set(value.split())
+        if words not in wired:
+            raise invalid("response_types", "unsupported value")
+        needed = {RESPONSE_TYPE_GRANTS[word] for word in words if word in RESPONSE_TYPE_GRANTS}
+        if not needed <= set(metadata["grant_types"]):
+            raise invalid("response_types", "inconsistent with 'grant_types'")
+
+
+def validate_redirect_uris(metadata: dict) -> None:
+    """RFC 7591 §2: "clients using flows with redirection MUST register their redirection
+    URI values"; CONTRACT.md: plain http on localhost and loopback for every application type."""
+    uris = metadata.get("redirect_uris") or []
+    if not uris and {"authorization_code", "implicit"} & set(metadata["grant_types"]):
+        raise InvalidRedirectURIError("Missing 'redirect_uris': the grant types need them.")
+    native = metadata["application_type"] == "native"
+    for uri in uris:
+        problem = redirect_uri_problem(uri, native)
+        if problem:
+            raise InvalidRedirectURIError(f"Invalid 'redirect_uris': {problem}.")
+    for uri in metadata.get("post_logout_redirect_uris") or []:
+        problem = redirect_uri_problem(uri, native)
+        if problem:
+            raise invalid("post_logout_redirect_uris", problem)
+
+
+def redirect_uri_problem(uri: str, native: bool) -> str | None:
+    """RFC 6749 §3.1.2, OIDC Registration §2 (application_type) and RFC 8252 §7."""
+    parts = parse_uri(uri)
+    # RFC 6749 §3.1.2: "The redirection endpoint URI MUST be an absolute URI" and "MUST NOT
+    # include a fragment component."
+    if parts is None or not parts.scheme or "#" in uri:
+        return "each must be a valid absolute URI without fragment"
+    if parts.scheme in ("http", "https"):
+        if not parts.hostname:
+            return "an http(s) URI needs a host"
+        if parts.scheme == "http" and not is_loopback(parts.hostname):
+            return "plain http is only for localhost and loopback addresses"
+        return None
+    # RFC 8252 §7.1: native apps may use private-use URI schemes; web clients may not.
+    if not native:
+        return "web clients must use https (or http on loopback)"
+    if parts.scheme.lower() in UNSAFE_SCHEMES or not (parts.netloc or parts.path):
+        return "not a usable private-use URI"
+    return None
+
+
+def validate_authentication(metadata: dict, server: dict) -> None:
+    """RFC 7591 §2 token_endpoint_auth_method and its keys; OIDC Registration §2
+    token_endpoint_auth_signing_alg ("The value none MUST NOT be used")."""
+    method = metadata["token_endpoint_auth_method"]
+    if method not in server.get("token_endpoint_auth_methods_supported", []):
+        raise invalid("token_endpoint_auth_method", "unsupported value")
+    # RFC 6749 §4.4: "The client credentials grant type MUST only be used by confidential
+    # clients."
+    if method == "none" and "client_credentials" in metadata["grant_types"]:
+        raise invalid("token_endpoint_auth_method", "client_credentials needs client "
+                      "authentication")
+    alg = metadata.get("token_endpoint_auth_signing_alg")
+    if alg is not None:
+        algs = server.get("token_endpoint_auth_signing_alg_values_supported") or [
+            *SIGNING_ALGS, *HMAC_ALGS]
+        if alg == "none" or alg not in algs:
+            raise invalid("token_endpoint_auth_signing_alg", "unsupported value")
+    # RFC 7591 §2: "The "jwks_uri" and "jwks" parameters MUST NOT both be present".
+    if "jwks" in metadata and "jwks_uri" in metadata:
+        raise invalid("jwks", "send either 'jwks' or 'jwks_uri', not both")
+    if method in ("private_key_jwt", "self_signed_tls_client_auth") and not has_keys(metadata):
+        raise invalid("token_endpoint_auth_method", f"{method} needs 'jwks' or 'jwks_uri'")
+
+
+def has_keys(metadata: dict) -> bool:
+    return bool(metadata.get("jwks", {}).get("keys")) or "jwks_uri" in metadata
+
+
+def validate_encryption(metadata: dict) -> None:
+    """OIDC Registration §2: "If id_token_encrypted_response_enc is included,
+    id_token_encrypted_response_alg MUST also be provided" (and likewise for the others)."""
+    for alg_field, enc_field, to_client in ENCRYPTION_PAIRS:
+        if enc_field in metadata and alg_field not in metadata:
+            raise invalid(enc_field, f"needs '{alg_field}'")
+        if alg_field not in metadata or not to_client:
+            continue
+        if not has_keys(metadata):
+            raise invalid(alg_field, "needs 'jwks' or 'jwks_uri' holding the client's key")
+        kinds = ENCRYPTION_KEY_TYPES.get(metadata[alg_field])
+        keys = metadata.get("jwks", {}).get("keys") or []
+        usable = [key for key in keys
+                  if key.get("kty") in (kinds or ()) and key.get("use", "enc") == "enc"]
+        if keys and kinds and not usable:
+            raise invalid(alg_field, "'jwks' has no encryption key of the right type")
+
+
+def validate_scope(metadata: dict) -> None:
+    """RFC 7591 §2 scope: space-separated scope values, here each one this server knows; "If
+    omitted, an authorization server MAY register a client with a default set of scopes":
+    the OpenID Connect scopes."""
+    scopes = current_app.store.find_scopes()
+    if "scope" not in metadata:
+        metadata["scope"] = " ".join(s.name for s in scopes if s.kind == "openid")
+        return
+    known = {s.name for s in scopes}
+    if not set(metadata["scope"].split()) <= known:
+        raise invalid("scope", "unknown scope value")
+
+
+def validate_sector_identifier(metadata: dict) -> None:
+    """OIDC Registration §5: the OP fetches the sector_identifier_uri's JSON array, and "The
+    values registered in redirect_uris MUST be included in the elements of the array";
+    OIDC Core §8.1: with several redirect hosts, "the Client MUST register a
+    sector_identifier_uri" for pairwise subjects."""
+    uri = metadata.get("sector_identifier_uri")
+    redirect_uris = metadata.get("redirect_uris") or []
+    if uri is None:
+        hosts = {urlsplit(item).hostname for item in redirect_uris}
+        if metadata.get("subject_type") == "pairwise" and len(hosts) > 1:
+            raise invalid("sector_identifier_uri", "pairwise with several redirect hosts needs it")
+        return
+    try:
+        listed = fetch_json(uri)
+    except FetchError as exc:
+        raise invalid("sector_identifier_uri", str(exc)) from None
+    if not isinstance(listed, list):
+        raise invalid("sector_identifier_uri", "the document is not a JSON array")
+    if not set(redirect_uris) <= {item for item in listed if isinstance(item, str)}:
+        raise invalid("sector_identifier_uri", "the document does not list every redirect URI")
