@@ -87,7 +87,19 @@ _loaded: dict[str, object] = {}
 
 def signing_key(store: Store, alg: str):
     """The active key for ``alg`` as a joserfc key, private members included."""
-    record = store.get_active_key("sig", alg)
+    return _private_key(store, store.get_active_key("sig", alg))
+
+
+def decryption_keys(store: Store) -> list:
+    """The published encryption keys, active first, as joserfc keys with private members:
+    what a client may have encrypted to (a request object, RFC 9101 §6.1)."""
+    records = [record for record in store.find_keys("active", "published")
+               if record.use == "enc"]
+    records.sort(key=lambda record: record.status != "active")
+    return [_private_key(store, record) for record in records]
+
+
+def _private_key(store: Store, record: KeyRecord):
     key = _loaded.get(record.kid)
     if key is None:
         key = _loaded[record.kid] = kind_of(record).wrap(store.get_private_jwk(record.kid))
@@ -95,4 +107,4 @@ def signing_key(store: Store, alg: str):
 
 
 __all__ = ["KINDS", "create_key", "ensure_keys", "rotate_key", "public_jwks", "signing_key",
-           "NotFound"]
+           "decryption_keys", "NotFound"]

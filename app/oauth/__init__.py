@@ -8,9 +8,20 @@ from __future__ import annotations
 from authlib.oauth2.rfc7636 import CodeChallenge
 from flask import Flask, current_app
 
-from . import cors, discovery
+from . import cors, discovery, request_object
 from .client_auth import ASYMMETRIC_ALGS, HMAC_ALGS
-from .endpoints import authorization, introspection, jwks, registration, revocation, token, userinfo
+from .endpoints import (
+    authorization,
+    check_session,
+    end_session,
+    introspection,
+    jwks,
+    pushed_authorization_request,
+    registration,
+    revocation,
+    token,
+    userinfo,
+)
 from .grants.authorization_code import AuthorizationCodeGrant
 from .grants.client_credentials import ClientCredentialsGrant
 from .grants.front_channel import RESPONSE_TYPES, FrontChannelGrant
@@ -22,7 +33,8 @@ from .registry import Registry
 from .server import OP, TOKEN_ENDPOINT_AUTH_METHODS
 from .tokens import JWE_ALGS, JWE_ENCS, SIGNING_ALGS
 
-ENDPOINTS = (authorization, token, userinfo, jwks, revocation, introspection, registration)
+ENDPOINTS = (authorization, token, userinfo, jwks, revocation, introspection, registration,
+             pushed_authorization_request, check_session, end_session)
 #: (grant class, Authlib extensions); grant_types_supported lists exactly these.
 GRANTS = (
     (AuthorizationCodeGrant, lambda: [CodeChallenge(required=True), IDToken()]),
@@ -49,9 +61,21 @@ def register_metadata(registry: Registry) -> None:
         registry.add_supported(f"{what}_encryption_alg_values_supported", *JWE_ALGS)
         registry.add_supported(f"{what}_encryption_enc_values_supported", *JWE_ENCS)
     registry.add_supported("claim_types_supported", "normal")
-    # OIDC Discovery §3: request_uri_parameter_supported defaults to true when omitted.
-    registry.set_value("request_parameter_supported", False)
-    registry.set_value("request_uri_parameter_supported", False)
+    # OIDC Discovery §3 / RFC 9101 (request_object.py): request objects by value and by
+    # reference; request_uris are enforced only for clients that registered some.
+    registry.set_value("request_parameter_supported", True)
+    registry.set_value("request_uri_parameter_supported", True)
+    registry.set_value("require_request_uri_registration", False)
+    registry.add_supported("request_object_signing_alg_values_supported",
+                           *request_object.SIGNING_ALGS)
+    registry.add_supported("request_object_encryption_alg_values_supported",
+                           *request_object.ENCRYPTION_ALGS)
+    registry.add_supported("request_object_encryption_enc_values_supported",
+                           *request_object.ENCRYPTION_ENCS)
+    # JARM §3: what authorization responses may be signed and encrypted with.
+    registry.add_supported("authorization_signing_alg_values_supported", *SIGNING_ALGS)
+    registry.add_supported("authorization_encryption_alg_values_supported", *JWE_ALGS)
+    registry.add_supported("authorization_encryption_enc_values_supported", *JWE_ENCS)
     registry.set_dynamic("scopes_supported", supported_scopes)
     registry.set_dynamic("claims_supported", supported_claims)
 

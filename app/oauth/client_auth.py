@@ -11,6 +11,7 @@ import time
 import warnings
 
 from authlib.oauth2.rfc6749 import InvalidClientError
+from authlib.oauth2.rfc6749.authenticate_client import authenticate_client_secret_basic
 from authlib.oauth2.rfc7523 import JWTBearerClientAssertion
 from flask import current_app
 from flask import request as flask_request
@@ -29,6 +30,30 @@ MAX_ASSERTION_LIFETIME = 3600
 
 def invalid(description: str) -> InvalidClientError:
     return InvalidClientError(description=description)
+
+
+class UnusableClientKey(Exception):
+    """The client's key cannot be had; the message (an error description) says why."""
+
+
+def client_key(client, symmetric: bool) -> OctKey | KeySet:
+    """The key that verifies what a client signed: its secret as an HMAC key when
+    ``symmetric`` (OIDC Core §10.1), else its public keys from ``jwks`` or ``jwks_uri``.
+    Shared by client assertions and request objects (RFC 9101 §6.2)."""
+    if symmetric:
+        secret = current_app.store.get_client_secret(client.client_id)
+        if not secret:
+            raise UnusableClientKey("The client has no secret for HMAC signatures.")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # joserfc's note on secrets under 112 bits
+            return OctKey.import_key(secret)
+    try:
+        keyset = client.get("jwks") or fetch_json(client.get("jwks_uri") or "")
+        return KeySet.import_key_set(keyset)
+    except FetchError:
+        raise UnusableClientKey("The client's 'jwks_uri' cannot be fetched.") from None
+    except (JoseError, ValueError, TypeError, AttributeError, KeyError):
+        raise UnusableClientKey("The client's registered keys are unusable.") from None
 
 
 class ClientAssertion(JWTBearerClientAssertion):
@@ -67,18 +92,10 @@ class ClientAssertion(JWTBearerClientAssertion):
         return [registered] if registered in self.algorithms else self.algorithms
 
     def resolve_client_public_key(self, client):
-        if self.CLIENT_AUTH_METHOD == "client_secret_jwt":
-            secret = current_app.store.get_client_secret(client.client_id)
-            if not secret:
-                raise invalid("The client has no secret for 'client_secret_jwt'.")
-            return OctKey.import_key(secret)
         try:
-            keyset = client.get("jwks") or fetch_json(client.get("jwks_uri") or "")
-            return KeySet.import_key_set(keyset)
-        except FetchError:
-            raise invalid("The client's 'jwks_uri' cannot be fetched.") from None
-        except (JoseError, ValueError, TypeError, AttributeError):
-            raise invalid("The client's registered keys are unusable.") from None
+            return client_key(client, symmetric=self.CLIENT_AUTH_METHOD == "client_secret_jwt")
+        except UnusableClientKey as exc:
+            raise invalid(str(exc)) from None
 
     def verify(self, assertion: str, client) -> None:
         key = self.resolve_client_public_key(client)
@@ -118,7 +135,18 @@ class ClientAssertion(JWTBearerClientAssertion):
             raise invalid("The assertion's 'jti' was used before.")
 
 
+def client_secret_basic(query_client, request):
+    """RFC 6749 §2.3.1 HTTP Basic. Authlib's own raises ValueError (a 500) when the header's
+    token has non-ASCII characters or decodes to bytes that are not UTF-8; such a header
+    carries no usable credentials, so the client is not authenticated (invalid_client)."""
+    try:
+        return authenticate_client_secret_basic(query_client, request)
+    except ValueError:
+        return None
+
+
 def register(server) -> None:
+    server.register_client_auth_method("client_secret_basic", client_secret_basic)
     server.register_client_auth_method(
         "client_secret_jwt", ClientAssertion("client_secret_jwt", HMAC_ALGS))
     server.register_client_auth_method(

@@ -1,7 +1,8 @@
 """CORS for the endpoints browsers call directly (single-page apps): discovery, JWKS, token,
 userinfo and revocation. They take bearer credentials or client credentials in the request,
 never cookies, so any origin may call them; the admin API and the interactive pages get no
-CORS headers at all (RFC 9700 §4.13 on browser-facing endpoints).
+CORS headers at all (RFC 9700 §2.6: CORS for the token, metadata and JWKS endpoints, never
+for the authorization endpoint).
 """
 
 from __future__ import annotations

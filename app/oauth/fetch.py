@@ -2,7 +2,7 @@
 ``request_uri``): only from loopback hosts or hosts the ``fetch_allowed_hosts`` setting
 names, with a short timeout and a size cap, so a client cannot make the OP reach anywhere.
 
-RFC 9700 §4.16 (server-side request forgery): https://www.rfc-editor.org/rfc/rfc9700
+RFC 9101 §10.4 (risks of fetching request_uri, e.g. attacks on other hosts): https://www.rfc-editor.org/rfc/rfc9101
 """
 
 from __future__ import annotations
@@ -48,10 +48,10 @@ def check_fetchable(url: str) -> None:
         raise FetchError(f"{host} is neither loopback nor in the fetch_allowed_hosts setting")
 
 
-def fetch_json(url: str) -> Any:
-    """GET ``url`` and parse it as JSON."""
+def fetch_bytes(url: str, accept: str) -> bytes:
+    """GET ``url`` (no redirects, TIMEOUT, at most MAX_BYTES) and return the body."""
     check_fetchable(url)
-    request = urllib.request.Request(url, headers={"Accept": "application/json"})
+    request = urllib.request.Request(url, headers={"Accept": accept})
     opener = urllib.request.build_opener(NoRedirect)
     try:
         with opener.open(request, timeout=TIMEOUT) as response:
@@ -60,10 +60,25 @@ def fetch_json(url: str) -> Any:
         raise FetchError(f"fetching {url} failed ({exc})") from None
     if len(body) > MAX_BYTES:
         raise FetchError(f"{url} is larger than {MAX_BYTES} bytes")
+    return body
+
+
+def fetch_json(url: str) -> Any:
+    """GET ``url`` and parse it as JSON."""
+    body = fetch_bytes(url, "application/json")
     try:
         return json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise FetchError(f"{url} did not return JSON") from None
+
+
+def fetch_text(url: str, accept: str) -> str:
+    """GET ``url`` and return its body as (ASCII or UTF-8) text, surrounding blanks removed."""
+    body = fetch_bytes(url, accept)
+    try:
+        return body.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        raise FetchError(f"{url} did not return text") from None
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):

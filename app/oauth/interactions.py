@@ -17,6 +17,7 @@ from flask import Response, current_app, g, request
 
 from ..store import NotFound
 from ..store.records import SessionRecord, UserRecord
+from .sso import check_session_live, renew_browser_state, set_browser_state_cookie
 
 SESSION_COOKIE = "pocket_op_session"
 INTERACTION_COOKIE = "pocket_op_interaction"
@@ -80,6 +81,8 @@ def current_login() -> tuple[UserRecord | None, SessionRecord | None]:
         user = store.get_user_by_sub(session.sub)
     except NotFound:
         return None, None
+    if not check_session_live(session):  # past session_idle_lifetime or _absolute_lifetime
+        return None, None
     return (user, session) if user.active else (None, None)
 
 
@@ -95,6 +98,7 @@ def sign_in(user: UserRecord, amr: list[str]) -> SessionRecord:
         ip=request.remote_addr or "")
     g.login = (user, session)
     g.new_session_cookie = cookie
+    renew_browser_state()
     return session
 
 
@@ -103,6 +107,8 @@ def set_cookies(response: Response, interaction: Interaction | None = None) -> R
         response.set_cookie(SESSION_COOKIE, g.new_session_cookie, httponly=True,
                             samesite="Lax", path="/")
     if interaction is not None:
+        # Below the issuer's path (script_root) when the issuer has one.
         response.set_cookie(INTERACTION_COOKIE, interaction.id, httponly=True, samesite="Lax",
-                            path="/interaction", max_age=INTERACTION_LIFETIME)
-    return response
+                            path=request.script_root + "/interaction",
+                            max_age=INTERACTION_LIFETIME)
+    return set_browser_state_cookie(response)

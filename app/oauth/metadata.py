@@ -25,6 +25,7 @@ from flask import current_app
 from joserfc.errors import JoseError
 from joserfc.jwk import JWKRegistry
 
+from . import request_object
 from .clients import METADATA_DEFAULTS
 from .fetch import FetchError, fetch_json, is_loopback
 from .tokens import JWE_ALGS, JWE_ENCS, SIGNING_ALGS
@@ -89,10 +90,15 @@ def strings(field: str, value: Any) -> None:
         raise invalid(field, "expected an array of strings")
 
 
-def integer(low: int) -> Check:
+#: The largest number of seconds a lifetime or max age may be: a 32-bit int, as the Janssen
+#: Auth Server stores them (larger ones overflow when added to the clock).
+MAX_SECONDS = 2**31 - 1
+
+
+def integer(low: int, high: int = MAX_SECONDS) -> Check:
     def check(field: str, value: Any) -> None:
-        if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            raise invalid(field, f"expected an integer of at least {low}")
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise invalid(field, f"expected an integer from {low} to {high}")
 
     return check
 
@@ -179,7 +185,8 @@ FIELDS: dict[str, Check] = {
     "application_type": one_of("web", "native"),
     "sector_identifier_uri": secure_url, "subject_type": one_of("public", "pairwise"),
     "id_token_signed_response_alg": signing_alg, "userinfo_signed_response_alg": signing_alg,
-    "request_object_signing_alg": signing_alg, "token_endpoint_auth_signing_alg": string,
+    "request_object_signing_alg": one_of(*request_object.SIGNING_ALGS),
+    "token_endpoint_auth_signing_alg": string,
     "default_max_age": integer(0), "require_auth_time": boolean,
     "default_acr_values": strings, "initiate_login_uri": secure_url, "request_uris": urls,
     # JARM, RFC 9701 (signed introspection responses)
@@ -203,6 +210,9 @@ FIELDS: dict[str, Check] = {
 }
 FIELDS.update({alg: one_of(*JWE_ALGS) for alg, _, _ in ENCRYPTION_PAIRS})
 FIELDS.update({enc: one_of(*JWE_ENCS) for _, enc, _ in ENCRYPTION_PAIRS})
+# RFC 9101 §6.1: request objects are encrypted to the OP's RSA key.
+FIELDS["request_object_encryption_alg"] = one_of(*request_object.ENCRYPTION_ALGS)
+FIELDS["request_object_encryption_enc"] = one_of(*request_object.ENCRYPTION_ENCS)
 
 
 def check_for(field: str) -> Check | None:
@@ -268,6 +278,25 @@ def validate_redirect_uris(metadata: dict) -> None:
         problem = redirect_uri_problem(uri, native)
         if problem:
             raise invalid("post_logout_redirect_uris", problem)
+    # Front-Channel Logout 1.0 §2 frontchannel_logout_uri: "The domain, port, and scheme of
+    # this URL MUST be the same as that of a registered Redirection URI value."
+    frontchannel = metadata.get("frontchannel_logout_uri")
+    if frontchannel and not any(check_same_origin(frontchannel, uri) for uri in uris):
+        raise invalid("frontchannel_logout_uri", "scheme, host and port must be a redirect URI's")
+
+
+def check_same_origin(uri: str, redirect_uri: str) -> bool:
+    """Same scheme, host and port; a loopback IP redirect URI matches any port (RFC 8252
+    §7.3, as ``OAuthClient.check_redirect_uri``)."""
+    first, second = parse_uri(uri), parse_uri(redirect_uri)
+    if first is None or second is None:
+        return False
+    if (first.scheme, first.hostname) != (second.scheme, second.hostname):
+        return False
+    if second.scheme == "http" and second.hostname in ("127.0.0.1", "::1"):
+        return True
+    default = {"http": 80, "https": 443}.get(second.scheme)
+    return (first.port or default) == (second.port or default)
 
 
 def redirect_uri_problem(uri: str, native: bool) -> str | None:

@@ -2,16 +2,19 @@
 shown when the client or redirect_uri cannot be trusted.
 
 OAuth 2.0 Multiple Response Type Encoding Practices §2.1 (query, fragment), OAuth 2.0 Form
-Post Response Mode §2, RFC 9207 §2 (``iss`` in every authorization response, errors too).
+Post Response Mode §2, RFC 9207 §2 (``iss`` in every authorization response, errors too),
+JARM §2.3 (the same modes with the parameters inside one JWT, see jarm.py).
 """
 
 from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from flask import Response, current_app, render_template
+from flask import Response, current_app, g, render_template
 
-RESPONSE_MODES = ["query", "fragment", "form_post"]
+from . import jarm
+
+RESPONSE_MODES = ["query", "fragment", "form_post", *jarm.RESPONSE_MODES]
 
 
 def default_mode(response_type: str) -> str:
@@ -32,9 +35,16 @@ def split_location(location: str, redirect_uri: str) -> tuple[str, list[tuple[st
 
 
 def deliver(redirect_uri: str, params: list[tuple[str, str]], mode: str) -> Response:
-    """Send ``params`` to the client's redirect_uri in ``mode``, with ``iss`` added."""
+    """Send ``params`` to the client's redirect_uri in ``mode``, with ``iss`` added. A JARM
+    mode (``query.jwt``...) sends them as one ``response`` JWT for the client in
+    ``g.client_id`` (set for every request whose client was verified)."""
     if not any(key == "iss" for key, _ in params):
         params = [*params, ("iss", current_app.settings.issuer)]
+    if mode.endswith(".jwt"):
+        # JARM §2.3.1-2.3.3: "response" is the only parameter, in the query, the fragment
+        # or the form post.
+        params = [("response", jarm.create_response_jwt(params, g.client_id))]
+        mode = mode.removesuffix(".jwt")
     if mode == "form_post":
         response = Response(render_template("form_post.html", action=redirect_uri,
                                             params=params))

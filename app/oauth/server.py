@@ -12,7 +12,7 @@ import uuid
 
 from authlib.integrations.flask_oauth2 import AuthorizationServer
 from authlib.integrations.flask_oauth2.requests import FlaskOAuth2Request
-from authlib.oauth2.rfc6749 import OAuth2Request
+from authlib.oauth2.rfc6749 import OAuth2Request, UnsupportedResponseTypeError
 from flask import Response, current_app, g, json
 from flask import request as flask_request
 
@@ -26,6 +26,16 @@ from .tokens import create_access_token, lifetime
 #: Client authentication methods of the token endpoint (OIDC Core §9), in Authlib's order.
 TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "client_secret_jwt",
                                "private_key_jwt", "none"]
+#: Descriptions for the errors Authlib raises without one: every JSON error carries both
+#: ``error`` and ``error_description`` (one shape for the whole server).
+DEFAULT_DESCRIPTIONS = {
+    "unsupported_grant_type": "Unsupported 'grant_type' in request.",
+    "invalid_grant": "The grant is invalid, expired or revoked.",
+    "invalid_scope": "Invalid 'scope' in request.",
+    "invalid_client": "Client authentication failed.",
+    "unauthorized_client": "The client is not allowed to use this grant type.",
+    "unsupported_token_type": "Unsupported 'token_type_hint' value.",
+}
 
 
 # Authlib refuses plain-http requests from anything but loopback names, and the refusal
@@ -110,9 +120,35 @@ class OP(AuthorizationServer):
             response.headers["Pragma"] = "no-cache"
         return response
 
+    def get_authorization_grant(self, request):
+        """RFC 6749 §4.1.2.1 unsupported_response_type. Authlib copies the response_type into
+        the error description and raises ValueError (a 500) when it holds characters §5.2
+        forbids there; such a value is as unsupported as any other."""
+        try:
+            return super().get_authorization_grant(request)
+        except UnsupportedResponseTypeError as error:
+            error.description = "Unsupported 'response_type' in request."
+            raise
+        except ValueError:
+            raise UnsupportedResponseTypeError(
+                None, "Unsupported 'response_type' in request.",
+                redirect_uri=self.verified_redirect_uri(request)) from None
+
+    def verified_redirect_uri(self, request) -> str | None:
+        """Where an error may be redirected: the client's redirect_uri, once checked."""
+        client = self.query_client(request.payload.client_id)
+        if client is None:
+            return None
+        uri = request.payload.redirect_uri
+        if not uri:
+            return client.get_default_redirect_uri()
+        return uri if client.check_redirect_uri(uri) else None
+
     def handle_error_response(self, request, error):
         """RFC 6749 §5.2: invalid_client is 401, with WWW-Authenticate when the client used
         the Authorization header."""
+        if not error.description:
+            error.description = DEFAULT_DESCRIPTIONS.get(error.error, "The request failed.")
         if error.error == "invalid_client" and not error.redirect_uri:
             error.status_code = 401
             if not flask_request.headers.get("Authorization", "").lower().startswith("basic "):

@@ -15,8 +15,10 @@ import uuid
 import warnings
 from typing import Any
 
+from authlib.oauth2.rfc7591.errors import InvalidClientMetadataError
 from flask import current_app
 from joserfc import jwe, jwt
+from joserfc.errors import JoseError
 from joserfc.jwk import JWKRegistry
 
 from ..keys import signing_key
@@ -120,11 +122,20 @@ def encrypt_for(client, payload: str, what: str, nested: bool = True) -> str:
 
 
 def client_encryption_key(client, alg: str):
-    """The client's public encryption key for ``alg``, from its ``jwks`` or ``jwks_uri``."""
-    keyset = client.get("jwks") or fetch_json(client.get("jwks_uri") or "")
+    """The client's public encryption key for ``alg``, from its ``jwks`` or ``jwks_uri``.
+    Keys that cannot be had are the client's problem, not a server error:
+    ``invalid_client_metadata`` (as node-oidc-provider answers), naming what is wrong."""
+    try:
+        keyset = client.get("jwks") or fetch_json(client.get("jwks_uri") or "")
+    except FetchError:
+        raise InvalidClientMetadataError("The client's 'jwks_uri' cannot be fetched.") from None
+    keys = keyset.get("keys") if isinstance(keyset, dict) else None
     kty = "EC" if alg.startswith("ECDH") else "RSA"
-    for data in keyset.get("keys", []):
-        if (data.get("kty") == kty and data.get("use", "enc") == "enc"
-                and data.get("alg") in (None, alg)):
-            return JWKRegistry.import_key(data)
-    raise FetchError(f"client {client.client_id} has no encryption key for {alg}")
+    for data in keys if isinstance(keys, list) else []:
+        if (isinstance(data, dict) and data.get("kty") == kty
+                and data.get("use", "enc") == "enc" and data.get("alg") in (None, alg)):
+            try:
+                return JWKRegistry.import_key(data)
+            except (JoseError, ValueError, TypeError, KeyError):
+                continue
+    raise InvalidClientMetadataError(f"The client has no usable encryption key for '{alg}'.")

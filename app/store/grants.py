@@ -93,3 +93,12 @@ class GrantStore:
 
     def revoke_tokens_of_code(self, code_hash: str) -> int:
         return self._revoke_where(self.m.Token.code_hash == code_hash)
+
+    def revoke_session_tokens(self, sid: str, keep_scope: str = "offline_access") -> int:
+        """Revoke every grant (family) whose tokens are bound to SSO session ``sid``, except
+        grants whose scope includes ``keep_scope``; returns the number of tokens revoked."""
+        model = self.m.Token
+        live = (model.sid == sid) & model.revoked_at.is_null()
+        families = {row.family for row in model.select(model.family, model.scope).where(live)
+                    if keep_scope not in row.scope.split()}
+        return sum(self.revoke_family(family) for family in sorted(families))

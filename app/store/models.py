@@ -150,6 +150,17 @@ class Consent(Model):
         primary_key = False
 
 
+class SessionClient(Model):
+    sid = TextField()
+    client_id = TextField()
+    created_at = FloatField()
+    last_used_at = FloatField()
+
+    class Meta:
+        table_name = "sso_session_clients"
+        primary_key = False
+
+
 class AuthorizationCode(Model):
     code_hash = TextField(primary_key=True)
     client_id = TextField()
@@ -194,7 +205,7 @@ class AssertionJti(Model):
 
 
 ALL = (Setting, Client, User, Admin, Claim, Scope, ScopeClaim, SigningKey, AuditEvent,
-       SsoSession, Consent, AuthorizationCode, Token, AssertionJti)
+       SsoSession, SessionClient, Consent, AuthorizationCode, Token, AssertionJti)
 
 
 def bind_models(db) -> SimpleNamespace:

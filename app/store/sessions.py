@@ -1,10 +1,12 @@
 """SSO sessions (the cookie value is a bearer secret: only its digest is stored, the
-public ``sid`` goes into tokens) and remembered consents."""
+public ``sid`` goes into tokens), the clients signed in to each, and remembered consents."""
 
 from __future__ import annotations
 
 import secrets
 import time
+
+from peewee import IntegrityError
 
 from .crypto import generate_secret, hash_value
 from .errors import NotFound
@@ -55,6 +57,31 @@ class SessionStore:
                  .where((model.sid == sid) & model.ended_at.is_null()).execute())
         if not count:
             raise NotFound(f"session {sid!r}")
+
+    def get_session(self, sid: str) -> SessionRecord:
+        """The session ``sid``, live or ended; NotFound if unknown."""
+        row = self.m.SsoSession.get_or_none(self.m.SsoSession.sid == sid)
+        if row is None:
+            raise NotFound(f"session {sid!r}")
+        return self._session_record(row)
+
+    def add_session_client(self, sid: str, client_id: str) -> None:
+        """Record that ``client_id`` received tokens in session ``sid`` (again: last_used_at);
+        NotFound if either is unknown."""
+        model, now = self.m.SessionClient, time.time()
+        try:
+            (model.insert(sid=sid, client_id=client_id, created_at=now, last_used_at=now)
+             .on_conflict(conflict_target=[model.sid, model.client_id],
+                          preserve=[model.last_used_at])
+             .execute())
+        except IntegrityError:
+            raise NotFound(f"session {sid!r} or client {client_id!r}") from None
+
+    def find_session_clients(self, sid: str) -> list[str]:
+        """The client_ids that received tokens in session ``sid``, first one first."""
+        model = self.m.SessionClient
+        query = model.select(model.client_id).where(model.sid == sid).order_by(model.created_at)
+        return [row.client_id for row in query]
 
     def save_consent(self, sub: str, client_id: str, scopes: list[str]) -> None:
         model, now = self.m.Consent, time.time()

@@ -47,7 +47,8 @@ def page(browser):
 
 
 class RedirectCatcher:
-    """Answers every request on 127.0.0.1:PORT with 200 "ok" and keeps the POSTed bodies.
+    """Answers every request on 127.0.0.1:PORT with 200 "ok" (or the HTML page set for its
+    path in ``pages``) and keeps the GET paths and the POSTed bodies.
 
     A playwright route cannot stand in for the redirect_uri: routes never see the target of
     a 302 (playwright's own test "should not work with redirects"), and the authorization
@@ -55,10 +56,13 @@ class RedirectCatcher:
 
     def __init__(self):
         self.posted: list[str] = []
+        self.requested: list[str] = []  # path and query of each GET
+        self.pages: dict[str, str] = {}  # path -> HTML served there (a page of the RP)
         catcher = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
+                catcher.requested.append(self.path)
                 self.answer()
 
             def do_POST(self):
@@ -67,11 +71,13 @@ class RedirectCatcher:
                 self.answer()
 
             def answer(self):
+                page = catcher.pages.get(self.path)
+                body = b"ok" if page is None else page.encode()
                 self.send_response(200)
-                self.send_header("Content-Type", "text/plain")
-                self.send_header("Content-Length", "2")
+                self.send_header("Content-Type", "text/plain" if page is None else "text/html")
+                self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                self.wfile.write(b"ok")
+                self.wfile.write(body)
 
             def log_message(self, *args):
                 pass

@@ -199,3 +199,14 @@ def test_persona_button_signs_in_the_demo_user(fresh_server):
     page = browser.authorize(**spa_request()[0])
     consent = browser.post(form_action(page.text, 'name="persona"'), {"persona": "bob"})
     assert 'name="decision"' in consent.text and "bob" in consent.text
+
+
+def test_login_works_when_the_issuer_has_a_path(fresh_server):
+    """The interaction cookie lives below the issuer's path, where the forms post."""
+    server = fresh_server(issuer="http://localhost:1/realms/dev")
+    browser = Browser(server)
+    params, _ = spa_request()
+    page = browser.get("/realms/dev/authorize", **params)
+    assert 'name="password"' in page.text
+    consent = browser.login(page, "alice", "alice")
+    assert 'name="decision"' in consent.text

@@ -235,3 +235,20 @@ def test_a_replayed_code_lets_the_caller_revoke_what_it_issued(store, code, user
         store.consume_code(CODE)
     assert store.revoke_tokens_of_code(raised.value.code_hash) == 1
     assert store.get_token(TOKEN).revoked_at is not None
+
+
+def test_revoke_session_tokens_revokes_the_sessions_grants_but_offline_access_ones(store,
+                                                                                  client):
+    save_token(store, "s1", family="fam-s", sid="sid-1")
+    save_token(store, "s2", family="fam-s", sid="sid-1", kind="refresh")
+    save_token(store, "off", family="fam-o", sid="sid-1", kind="refresh",
+               scope="openid offline_access")
+    save_token(store, "other", family="fam-x", sid="sid-2")
+    assert store.revoke_session_tokens("sid-1") == 2
+    revoked = {t: store.get_token(t).revoked_at is not None for t in ("s1", "s2", "off", "other")}
+    assert revoked == {"s1": True, "s2": True, "off": False, "other": False}
+
+
+def test_revoke_session_tokens_of_an_unknown_session_counts_zero(store, client):
+    save_token(store, TOKEN, sid="sid-1")
+    assert store.revoke_session_tokens("sid-unknown") == 0

@@ -156,3 +156,40 @@ def test_delete_consent_removes_it(store, user, client):
 def test_delete_consent_without_a_consent_raises_not_found(store, user, client):
     with pytest.raises(NotFound):
         store.delete_consent(user.sub, CLIENT_ID)
+
+
+def test_get_session_returns_the_session_ended_or_not(store, user):
+    _, record = store.create_session(user.sub)
+    assert store.get_session(record.sid) == record
+    store.end_session(record.sid)
+    assert store.get_session(record.sid).ended_at is not None
+
+
+def test_get_session_of_an_unknown_sid_raises_not_found(store):
+    with pytest.raises(NotFound):
+        store.get_session("unknown-sid")
+
+
+def test_find_session_clients_lists_each_client_once_first_one_first(store, user, client):
+    store.create_client("other", {})
+    _, record = store.create_session(user.sub)
+    store.add_session_client(record.sid, "other")
+    store.add_session_client(record.sid, CLIENT_ID)
+    store.add_session_client(record.sid, "other")
+    assert store.find_session_clients(record.sid) == ["other", CLIENT_ID]
+
+
+def test_find_session_clients_keeps_sessions_apart(store, user, client):
+    _, first = store.create_session(user.sub)
+    _, second = store.create_session(user.sub)
+    store.add_session_client(first.sid, CLIENT_ID)
+    assert store.find_session_clients(second.sid) == []
+
+
+@pytest.mark.parametrize("known", ["session", "client"])
+def test_add_session_client_of_an_unknown_session_or_client_raises_not_found(store, user, client,
+                                                                             known):
+    _, record = store.create_session(user.sub)
+    sid, client_id = (record.sid, "no-such-client") if known == "session" else ("no-sid", CLIENT_ID)
+    with pytest.raises(NotFound):
+        store.add_session_client(sid, client_id)

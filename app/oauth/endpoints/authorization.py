@@ -30,7 +30,10 @@ from ...events import emit
 from ...store import NotFound
 from ..claims import parse_claims_request, subject_for
 from ..interactions import Interaction, current_login, set_cookies, sign_in
+from ..jarm import resolve_mode as resolve_jarm_mode
+from ..request_parameters import assemble_authorization_request, trusted_redirect_uri
 from ..responses import RESPONSE_MODES, default_mode, deliver, error_page, split_location
+from ..sso import add_session_client
 from ..tokens import SIGNING_ALGS
 from ..verify import signature_keys
 
@@ -39,7 +42,7 @@ bp = Blueprint("authorization", __name__)
 #: RFC 6749 §3.1: "Request and response parameters MUST NOT be included more than once."
 SINGLE_VALUED = ("response_type", "client_id", "redirect_uri", "scope", "state", "nonce",
                  "prompt", "max_age", "response_mode", "code_challenge",
-                 "code_challenge_method", "login_hint", "acr_values")
+                 "code_challenge_method", "login_hint", "acr_values", "request", "request_uri")
 PROMPTS = {"none", "login", "consent", "select_account"}
 
 
@@ -154,7 +157,7 @@ def needs_consent(grant, params, user, interaction: Interaction | None) -> bool:
 def response_mode(params: dict[str, str]) -> str:
     """The requested mode if it is valid for the response type, else the default one."""
     default = default_mode(params.get("response_type", ""))
-    mode = params.get("response_mode")
+    mode = resolve_jarm_mode(params.get("response_mode"), default)
     if mode not in RESPONSE_MODES or (mode == "query" and default == "fragment"):
         return default
     return mode
@@ -244,6 +247,7 @@ def issue(grant, params, user, session, interaction):
     if not location:
         return response
     redirect_uri, body = split_location(location, grant.redirect_uri)
+    body += add_session_client(session, oauth_request, redirect_uri)
     emit("authorization.granted", client_id=grant.request.client.client_id, sub=user.sub,
          sid=session.sid, scope=oauth_request.scope)
     return set_cookies(deliver(redirect_uri, body, response_mode(params)))
@@ -282,6 +286,13 @@ def authorize():
         error = InvalidRequestError(f"Multiple '{params}' in request.")
         return untrusted_error(error, {})
     g.client_id = params.get("client_id")
+    try:  # request objects, pushed requests and the policies on them (RFC 9101, RFC 9126)
+        params = assemble_authorization_request(params)
+    except OAuth2Error as error:
+        error.redirect_uri = trusted_redirect_uri(params)
+        if error.redirect_uri:
+            return redirect_error(error, params)
+        return untrusted_error(error, params)
     return authorization_response(params)
 
 

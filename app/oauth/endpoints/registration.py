@@ -70,6 +70,9 @@ def read_metadata() -> dict[str, Any]:
         raise InvalidRequestError("The request body must be application/json.")
     try:
         body = json.loads(request.get_data(), parse_constant=reject_constant)
+        # RFC 8259 §8.2: an escaped lone surrogate ("\ud800") is no character at all; it
+        # cannot be stored or shown as UTF-8 (UnicodeEncodeError, a ValueError).
+        json.dumps(body, ensure_ascii=False).encode()
     except (ValueError, RecursionError):
         raise InvalidRequestError("The request body is not valid JSON.") from None
     if not isinstance(body, dict):

@@ -10,8 +10,10 @@ from __future__ import annotations
 import json
 import time
 
+from authlib.oauth2 import OAuth2Error
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
+from ...errors import error_response
 from ...store import NotFound
 from ..claims import user_claims
 from ..tokens import encrypt_for, sign
@@ -70,7 +72,10 @@ def userinfo():
     client = current_app.oauth.query_client(record.client_id)
     requested = (record.data.get("claims") or {}).get("userinfo")
     claims = user_claims(client, user, record.scope, requested)
-    return userinfo_response(client, claims)
+    try:
+        return userinfo_response(client, claims)
+    except OAuth2Error as error:  # e.g. the client's encryption key cannot be had
+        return error_response(error.status_code, error.error, error.description)
 
 
 def userinfo_response(client, claims: dict) -> Response:

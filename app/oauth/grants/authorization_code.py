@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import time
 
-from authlib.oauth2.rfc6749 import grants
+from authlib.oauth2.rfc6749 import InvalidRequestError, grants
+from authlib.oauth2.rfc6749.grants import AuthorizationEndpointMixin
 from authlib.oidc.core import AuthorizationCodeMixin
 from flask import current_app, g
 
@@ -66,9 +67,21 @@ def save_code(code: str, request) -> None:
     )
 
 
+def validate_redirect_uri(request, client) -> str:
+    """RFC 6749 §3.1.2.3: a redirect_uri must be one the client registered. Authlib's check
+    copies the URI into the error description and raises ValueError (a 500) when it holds
+    characters RFC 6749 §5.2 forbids there, so the description names the parameter (the
+    error page shows what was sent)."""
+    uri = request.payload.redirect_uri
+    if uri and not client.check_redirect_uri(uri):
+        raise InvalidRequestError("Invalid 'redirect_uri' in request.")
+    return AuthorizationEndpointMixin.validate_authorization_redirect_uri(request, client)
+
+
 class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
     #: Client authentication methods accepted at the token endpoint.
     TOKEN_ENDPOINT_AUTH_METHODS = TOKEN_ENDPOINT_AUTH_METHODS
+    validate_authorization_redirect_uri = staticmethod(validate_redirect_uri)
 
     def save_authorization_code(self, code: str, request) -> None:
         save_code(code, request)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from authlib.common.security import generate_token
 from authlib.common.urls import add_params_to_uri
+from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749 import InvalidRequestError, InvalidScopeError
 from authlib.oauth2.rfc6749.grants import AuthorizationEndpointMixin, BaseGrant
 from authlib.oauth2.rfc6749.grants.authorization_code import (
@@ -19,7 +20,7 @@ from authlib.oauth2.rfc6749.grants.authorization_code import (
 from flask import g
 
 from ..tokens import create_id_token
-from .authorization_code import save_code
+from .authorization_code import save_code, validate_redirect_uri
 
 RESPONSE_TYPES = ("code id_token", "code token", "code id_token token", "id_token",
                   "id_token token", "token", "none")
@@ -29,6 +30,7 @@ class FrontChannelGrant(BaseGrant, AuthorizationEndpointMixin):
     RESPONSE_TYPES = set(RESPONSE_TYPES)
     #: Errors of these response types travel in the fragment.
     ERROR_RESPONSE_FRAGMENT = True
+    validate_authorization_redirect_uri = staticmethod(validate_redirect_uri)
 
     @property
     def types(self) -> set[str]:
@@ -73,12 +75,16 @@ class FrontChannelGrant(BaseGrant, AuthorizationEndpointMixin):
             params += [(k, str(v)) for k, v in token.items()]
         if "id_token" in self.types:
             context = g.get("token_context", {})
-            params.append(("id_token", create_id_token(
-                request.client, grant_user, request.scope or "",
-                nonce=request.payload.data.get("nonce"), auth_time=context.get("auth_time"),
-                acr=context.get("acr"), amr=context.get("amr"), sid=context.get("sid"),
-                access_token=access_token, code=code, claims=context.get("claims"),
-            )))
+            try:
+                params.append(("id_token", create_id_token(
+                    request.client, grant_user, request.scope or "",
+                    nonce=request.payload.data.get("nonce"), auth_time=context.get("auth_time"),
+                    acr=context.get("acr"), amr=context.get("amr"), sid=context.get("sid"),
+                    access_token=access_token, code=code, claims=context.get("claims"),
+                )))
+            except OAuth2Error as error:  # e.g. the client's encryption key cannot be had
+                error.redirect_uri, error.redirect_fragment = redirect_uri, True
+                raise
         if request.payload.state:
             params.append(("state", request.payload.state))
         return 302, "", [("Location", add_params_to_uri(redirect_uri, params, fragment=True))]

@@ -1,0 +1,101 @@
+"""Assembling the authorization request's parameters before it is validated: a request
+object by value or by reference (RFC 9101), a pushed request (RFC 9126), and the client's
+and the server's policies on both.
+
+RFC 9101 §6.3 Request Parameter Assembly and Validation: https://www.rfc-editor.org/rfc/rfc9101
+OpenID Connect Core 1.0 §6.3.3: https://openid.net/specs/openid-connect-core-1_0.html
+RFC 9126 §4 Authorization Request: https://www.rfc-editor.org/rfc/rfc9126#section-4
+
+Used by the authorization endpoint (every step) and the PAR endpoint (all but the pushed
+request lookup). Raises OAuth2Error without a redirect_uri; the caller decides where the
+error goes (``trusted_redirect_uri``).
+"""
+
+from __future__ import annotations
+
+from authlib.oauth2.rfc6749 import InvalidRequestError
+from authlib.oauth2.rfc9101.errors import InvalidRequestUriError
+from flask import current_app
+
+from .jarm import validate_response_mode
+from .pushed_requests import URN_PREFIX
+from .request_object import fetch_request_object, read_request_object, refuse
+from .responses import default_mode
+
+
+def assemble(params: dict[str, str], client) -> tuple[dict[str, str], bool]:
+    """The parameters of a request carrying ``request`` or ``request_uri`` (not a pushed
+    one), and whether they came from a signed request object."""
+    # RFC 9101 §5: request "If this parameter is present in the authorization request,
+    # request_uri MUST NOT be present."
+    if "request" in params and "request_uri" in params:
+        raise InvalidRequestError("Send either 'request' or 'request_uri', not both.")
+    if "request_uri" in params:
+        value = fetch_request_object(params["request_uri"], client)
+    elif "request" in params:
+        value = params["request"]
+    else:
+        return params, False
+    inner, signed = read_request_object(value, client)
+    # OIDC Core §6.3.3: "If the same parameter exists both in the Request Object and the
+    # OAuth Authorization Request parameters, the parameter in the Request Object is used."
+    outer = {k: v for k, v in params.items() if k not in ("request", "request_uri")}
+    return {**outer, **inner}, signed
+
+
+def assemble_authorization_request(params: dict[str, str]) -> dict[str, str]:
+    """The parameters /authorize goes on with. Unknown clients pass through untouched, for
+    the usual invalid_client page."""
+    client = current_app.oauth.query_client(params.get("client_id"))
+    if client is None:
+        return params
+    request_uri = params.get("request_uri", "")
+    if request_uri.startswith(URN_PREFIX) and "request" not in params:
+        pushed = current_app.pushed_requests.consume(request_uri, client.client_id)
+        if pushed is None:
+            # RFC 9126 §4: "An expired request_uri MUST be rejected as invalid."
+            raise refuse(InvalidRequestUriError, "Unknown, used or expired 'request_uri'.",
+                         client.client_id, "the request_uri was not pushed by this client, "
+                         "was used already or expired (see par_lifetime)")
+        params = pushed.params
+        validate_policies(params, client, pushed=True, signed=pushed.signed)
+        return params
+    params, signed = assemble(params, client)
+    validate_policies(params, client, pushed=False, signed=signed)
+    return params
+
+
+def check_par_required(client) -> bool:
+    """RFC 9126 §5 and §6: the server-wide ``require_par`` setting, the client's
+    ``require_pushed_authorization_requests`` or the seed's ``require_par``."""
+    return bool(current_app.settings.require_par
+                or client.get("require_pushed_authorization_requests")
+                or client.get("require_par"))
+
+
+def validate_policies(params: dict[str, str], client, *, pushed: bool, signed: bool) -> None:
+    """What the client registered about how it sends requests and wants responses."""
+    # RFC 9126 §4: with PAR required, "the authorization server will refuse, using the
+    # invalid_request error code, to process any request to the authorization endpoint
+    # that does not have a request_uri parameter with a value obtained from the PAR
+    # endpoint."
+    if not pushed and check_par_required(client):
+        raise InvalidRequestError("This client must send a 'request_uri' from the PAR "
+                                  "endpoint.")
+    # RFC 9101 §10.5 require_signed_request_object: the server "MUST reject the
+    # authorization request from the client that does not conform to this specification".
+    if not signed and client.get("require_signed_request_object"):
+        raise InvalidRequestError("This client must send a signed 'request' object.")
+    validate_response_mode(params, client, default_mode(params.get("response_type", "")))
+
+
+def trusted_redirect_uri(params: dict[str, str]) -> str | None:
+    """Where an error found while assembling may be redirected: the request's redirect_uri
+    if the client registered it (or its only one), else nowhere (RFC 6749 §4.1.2.1)."""
+    client = current_app.oauth.query_client(params.get("client_id"))
+    if client is None:
+        return None
+    redirect_uri = params.get("redirect_uri")
+    if redirect_uri:
+        return redirect_uri if client.check_redirect_uri(redirect_uri) else None
+    return client.get_default_redirect_uri()
