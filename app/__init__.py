@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask
 
-from . import errors, health, logs, oauth
+from . import admin, errors, health, logs, oauth, security_headers
 from .config import Settings
 from .keys import ensure_keys
 from .seed import apply_admin_password, first_start
@@ -53,6 +53,7 @@ def create_app(settings: Settings, store: Store | None = None) -> Flask:
         store = Store.open(ensure_writable_dir(Path(settings.data_dir), "data dir", "--data-dir"))
     app.store = store
     errors.init_app(app)
+    security_headers.init_app(app)
     logs.init_app(app)
     health.init_app(app)
     oauth.init_app(app)
@@ -65,4 +66,5 @@ def create_app(settings: Settings, store: Store | None = None) -> Flask:
         else:
             app.first_start_report = apply_admin_password(store, first_start=False)
             ensure_keys(store)
+    admin.init_app(app)  # after seeding: its session key derives from the install record
     return app

@@ -7,7 +7,7 @@ import hmac
 import time
 from typing import Any
 
-from peewee import IntegrityError
+from peewee import IntegrityError, fn
 
 from .crypto import hash_value
 from .errors import AlreadyExists, NotFound
@@ -44,9 +44,17 @@ class ClientStore:
     def get_client(self, client_id: str) -> ClientRecord:
         return self._client_record(self._client_row(client_id))
 
-    def find_clients(self) -> list[ClientRecord]:
-        query = self.m.Client.select().order_by(self.m.Client.client_id)
-        return [self._client_record(row) for row in query]
+    def find_clients(self, query: str | None = None) -> list[ClientRecord]:
+        """Every client ordered by client_id; with ``query``, those whose client_id or
+        client_name contains it (case-insensitive)."""
+        model = self.m.Client
+        select = model.select().order_by(model.client_id)
+        if query:
+            text = query.lower()
+            name = fn.json_extract(model.metadata, "$.client_name")
+            select = select.where((fn.instr(fn.lower(model.client_id), text) > 0)
+                                  | (fn.instr(fn.lower(name), text) > 0))
+        return [self._client_record(row) for row in select]
 
     def update_client(self, client_id: str, **changes: Any) -> ClientRecord:
         """Change metadata, trusted, active or expires_at."""

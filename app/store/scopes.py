@@ -48,6 +48,24 @@ class ScopeStore:
     def find_scopes(self) -> list[ScopeRecord]:
         return [self._scope_record(r) for r in self.m.Scope.select().order_by(self.m.Scope.name)]
 
+    def update_scope(self, name: str, *, description: str | None = None,
+                     claims: list[str] | None = None) -> ScopeRecord:
+        """Change the description, or replace the claims the scope releases."""
+        with self.db.atomic():
+            row = self.m.Scope.get_or_none(self.m.Scope.name == name)
+            if row is None:
+                raise NotFound(f"scope {name!r}")
+            if description is not None:
+                row.description = description
+                row.save()
+            if claims is not None:
+                link = self.m.ScopeClaim
+                link.delete().where(link.scope == name).execute()
+                for claim in claims:
+                    self.save_claim(claim)
+                    link.insert(scope=name, claim=claim).on_conflict_ignore().execute()
+        return self._scope_record(row)
+
     def delete_scope(self, name: str) -> None:
         if not self.m.Scope.delete().where(self.m.Scope.name == name).execute():
             raise NotFound(f"scope {name!r}")

@@ -7,11 +7,14 @@ import uuid
 from functools import cache
 from typing import Any
 
-from peewee import IntegrityError
+from peewee import IntegrityError, fn
 
-from .crypto import check_password, hash_password
+from .crypto import check_password, hash_password, hash_value
 from .errors import AlreadyExists, NotFound
 from .records import UserRecord
+
+#: The settings row holding the admin sign-in sessions.
+ADMIN_SESSIONS = "admin_sessions"
 
 
 @cache
@@ -50,8 +53,21 @@ class UserStore:
             raise NotFound(f"user with sub {sub!r}")
         return self._user_record(row)
 
-    def find_users(self) -> list[UserRecord]:
-        return [self._user_record(r) for r in self.m.User.select().order_by(self.m.User.username)]
+    def find_users(self, query: str | None = None) -> list[UserRecord]:
+        """Every user ordered by username; with ``query``, those whose username, sub, name or
+        email claim contains it (case-insensitive)."""
+        model = self.m.User
+        select = model.select().order_by(model.username)
+        if query:
+            text = query.lower()
+            searched = (model.username, model.sub, fn.json_extract(model.claims, "$.name"),
+                        fn.json_extract(model.claims, "$.email"))
+            condition = None
+            for column in searched:
+                match = fn.instr(fn.lower(column), text) > 0
+                condition = match if condition is None else condition | match
+            select = select.where(condition)
+        return [self._user_record(r) for r in select]
 
     def update_user(self, sub: str, *, claims: dict[str, Any] | None = None,
                     password: str | None = None, active: bool | None = None) -> UserRecord:
@@ -92,3 +108,31 @@ class UserStore:
         row = self.m.Admin.get_or_none(self.m.Admin.username == username)
         stored = row.password_hash if row is not None else _dummy_hash()
         return check_password(password, stored) and row is not None
+
+    # Admin sign-in sessions: the digests of their random ids and when each ends, in the
+    # settings row ``admin_sessions`` (so they survive a restart and a logout ends one).
+
+    def save_admin_session(self, session_id: str, expires_at: float) -> None:
+        with self.db.atomic():
+            sessions = self._live_admin_sessions()
+            sessions[hash_value(session_id)] = expires_at
+            self.save_setting(ADMIN_SESSIONS, sessions)
+
+    def check_admin_session(self, session_id: str) -> bool:
+        """Whether the admin session is saved and has not ended."""
+        return hash_value(session_id) in self._live_admin_sessions()
+
+    def delete_admin_session(self, session_id: str) -> None:
+        """End an admin session (a no-op when it is unknown or over)."""
+        with self.db.atomic():
+            sessions = self._live_admin_sessions()
+            sessions.pop(hash_value(session_id), None)
+            self.save_setting(ADMIN_SESSIONS, sessions)
+
+    def _live_admin_sessions(self) -> dict[str, float]:
+        try:
+            sessions = self.get_setting(ADMIN_SESSIONS)
+        except NotFound:
+            return {}
+        now = time.time()
+        return {digest: ends for digest, ends in sessions.items() if ends > now}

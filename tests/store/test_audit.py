@@ -64,6 +64,14 @@ def test_find_events_combines_after_id_limit_and_event(store):
     assert [e.id for e in store.find_events(after_id=1, limit=2, event="x")] == [6, 4]
 
 
+def test_find_events_by_client_id_lists_only_that_clients_events(store):
+    store.add_event("token.issued", {"client_id": "web"})
+    store.add_event("token.issued", {"client_id": "spa"})
+    store.add_event("user.created", {"sub": "web"})
+    store.add_event("client.updated", {"client_id": "web"})
+    assert [e.id for e in store.find_events(client_id="web")] == [4, 1]
+
+
 def test_get_setting_of_an_unknown_key_raises_not_found(store):
     with pytest.raises(NotFound):
         store.get_setting("nothing")
@@ -92,3 +100,18 @@ def test_settings_are_kept_per_key(store):
     store.save_setting("a", 1)
     store.save_setting("b", 2)
     assert (store.get_setting("a"), store.get_setting("b")) == (1, 2)
+
+
+def test_ensure_secret_creates_a_random_secret_once(store):
+    first = store.ensure_secret("admin_secret")
+    assert len(first) >= 40
+    assert store.ensure_secret("admin_secret") == first
+    assert store.ensure_secret("other_secret") != first
+
+
+def test_ensure_secret_keeps_the_secret_encrypted_and_across_reopening(store, open_store,
+                                                                       database_bytes):
+    secret = store.ensure_secret("admin_secret")
+    assert secret.encode() not in database_bytes()
+    store.close()
+    assert open_store().ensure_secret("admin_secret") == secret

@@ -71,6 +71,20 @@ def test_find_clients_lists_every_client_ordered_by_client_id(store):
     assert [c.client_id for c in store.find_clients()] == ["a-client", "b-client", "c-client"]
 
 
+@pytest.mark.parametrize(("query", "expected"), [
+    ("WEB", ["my-web", "spa"]),
+    ("shop", ["spa"]),
+    ("_", []),
+    ("", ["machine", "my-web", "spa"]),
+], ids=["client-id-any-case", "client-name", "no-wildcards", "empty"])
+def test_find_clients_with_a_query_lists_those_whose_id_or_name_contains_it(store, query,
+                                                                           expected):
+    store.create_client("my-web", {"client_name": "Portal"})
+    store.create_client("spa", {"client_name": "Web shop"})
+    store.create_client("machine", {})
+    assert [c.client_id for c in store.find_clients(query)] == expected
+
+
 @pytest.mark.parametrize(("field", "value"), [
     ("metadata", {"client_name": "Renamed", "redirect_uris": ["http://localhost/x"]}),
     ("trusted", True),

@@ -100,3 +100,26 @@ def test_delete_scope_removes_its_claim_links(store):
 def test_delete_scope_of_an_unknown_name_raises_not_found(store):
     with pytest.raises(NotFound):
         store.delete_scope("nothing")
+
+
+def test_update_scope_changes_the_description_and_keeps_the_claims(store):
+    store.create_scope("email", "openid", "Email", ["email"], builtin=True)
+    assert store.update_scope("email", description="Your email") == ScopeRecord(
+        name="email", kind="openid", description="Your email", claims=["email"], builtin=True)
+
+
+def test_update_scope_replaces_the_claims_and_registers_new_ones(store):
+    store.create_scope("email", "openid", "Email", ["email", "email_verified"])
+    record = store.update_scope("email", claims=["email", "contact_email"])
+    assert (record.description, record.claims) == ("Email", ["contact_email", "email"])
+    assert "contact_email" in claim_rows(store)
+
+
+def test_update_scope_with_empty_claims_releases_none(store):
+    store.create_scope("email", "openid", claims=["email"])
+    assert store.update_scope("email", claims=[]).claims == []
+
+
+def test_update_scope_of_an_unknown_name_raises_not_found(store):
+    with pytest.raises(NotFound):
+        store.update_scope("nothing", description="x")

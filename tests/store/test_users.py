@@ -75,6 +75,21 @@ def test_find_users_lists_every_user_ordered_by_username(store):
     assert [u.username for u in store.find_users()] == ["bob", "carol"]
 
 
+@pytest.mark.parametrize(("query", "expected"), [
+    ("ALI", ["alice"]),
+    ("sub-b", ["bob"]),
+    ("Brown", ["bob"]),
+    ("@example.com", ["alice", "bob"]),
+    ("%", []),
+    ("", ["alice", "bob", "carol"]),
+], ids=["username-any-case", "sub", "name-claim", "email-claim", "no-wildcards", "empty"])
+def test_find_users_with_a_query_lists_the_users_matching_it(store, query, expected):
+    store.create_user("alice", "a", {"email": "alice@example.com"}, sub="sub-a")
+    store.create_user("bob", "b", {"name": "Bob Brown", "email": "bob@example.com"}, sub="sub-b")
+    store.create_user("carol", "c", {"address": {"locality": "Brownsville"}}, sub="sub-c")
+    assert [u.username for u in store.find_users(query)] == expected
+
+
 def test_the_password_is_stored_as_an_scrypt_hash(store, user):
     stored = password_hash(store, USERNAME)
     assert stored.startswith(SCRYPT_PREFIX)
@@ -208,3 +223,32 @@ def test_the_admin_password_is_stored_as_an_scrypt_hash(store, database_bytes):
     stored = store.m.Admin.get(store.m.Admin.username == "admin").password_hash
     assert stored.startswith(SCRYPT_PREFIX)
     assert b"admin-password-Hq4" not in database_bytes()
+
+
+def test_a_saved_admin_session_checks_until_it_is_deleted(store):
+    store.save_admin_session("session-1", time.time() + 60)
+    assert store.check_admin_session("session-1") is True
+    store.delete_admin_session("session-1")
+    assert store.check_admin_session("session-1") is False
+
+
+def test_an_unknown_admin_session_does_not_check(store):
+    store.save_admin_session("session-1", time.time() + 60)
+    assert store.check_admin_session("session-2") is False
+
+
+def test_an_admin_session_past_its_end_does_not_check(store):
+    store.save_admin_session("session-1", time.time() - 1)
+    assert store.check_admin_session("session-1") is False
+
+
+def test_deleting_one_admin_session_keeps_the_others(store):
+    store.save_admin_session("session-1", time.time() + 60)
+    store.save_admin_session("session-2", time.time() + 60)
+    store.delete_admin_session("session-1")
+    assert store.check_admin_session("session-2") is True
+
+
+def test_admin_sessions_are_stored_as_digests(store, database_bytes):
+    store.save_admin_session("session-id-Vb81", time.time() + 60)
+    assert b"session-id-Vb81" not in database_bytes()

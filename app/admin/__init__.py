@@ -1,0 +1,38 @@
+"""The admin JSON API under ``/admin/api``: one module per resource (clients, scopes, users,
+keys, sessions, settings, events), the admin sign-in (``login``) and the access checks every
+request passes first (``guard``). The admin screens talk only to this API, so anything done in
+the window can be scripted too.
+
+May import Flask, itsdangerous and the rest of ``app``; never ``ui``.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, Response
+
+from ..store import NotFound
+from . import clients, events, guard, keys, login, scopes, sessions, settings, users
+from .api import AdminError
+from .login import FailedLogins
+
+RESOURCES = (login, clients, scopes, users, keys, sessions, settings, events)
+
+
+def admin_error(error: AdminError) -> Response:
+    return error.response()
+
+
+def store_not_found(error: NotFound) -> Response:
+    return AdminError(404, "not_found", f"No such {error}.").response()
+
+
+def init_app(app: Flask) -> None:
+    """Call after the store is seeded: the session signing key derives from the install."""
+    guard.init_app(app)
+    app.extensions["pocket_op.admin_failed_logins"] = FailedLogins()
+    bp = Blueprint("admin_api", __name__, url_prefix=guard.PREFIX)
+    bp.register_error_handler(AdminError, admin_error)
+    bp.register_error_handler(NotFound, store_not_found)
+    for resource in RESOURCES:
+        bp.register_blueprint(resource.bp)
+    app.register_blueprint(bp)

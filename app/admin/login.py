@@ -1,0 +1,123 @@
+"""``/admin/api/session``: the browser's admin sign-in with the local ``admin`` account.
+
+``POST`` takes ``username`` and ``password`` (JSON, or the login form's fields), sets the
+signed session cookie and returns the CSRF token that state-changing requests must echo in
+``X-CSRF-Token``; ``GET`` tells who is signed in (and the token again); ``DELETE`` signs out.
+Failed sign-ins are throttled per address: five a minute, then 429.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections import defaultdict, deque
+
+from flask import Blueprint, Response, current_app, g, jsonify, request
+
+from ..events import emit
+from ..seed import ADMIN_USERNAME
+from . import guard
+from .api import AdminError, Problems, no_content, read_json, take_text
+
+bp = Blueprint("login", __name__)
+
+MAX_FAILURES = 5  # failed sign-ins allowed per address and window
+FAILURE_WINDOW = 60.0  # seconds
+
+
+class FailedLogins:
+    """Recent failed sign-ins per client address, in memory (a restart forgets them)."""
+
+    def __init__(self, limit: int = MAX_FAILURES, window: float = FAILURE_WINDOW):
+        self.limit, self.window = limit, window
+        self._failures: dict[str, deque[float]] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def retry_after(self, address: str, now: float | None = None) -> int | None:
+        """Seconds until ``address`` may try again, or None if it may now."""
+        now = time.time() if now is None else now
+        with self._lock:
+            failures = self._failures.get(address)
+            while failures and failures[0] <= now - self.window:
+                failures.popleft()
+            if failures is None or len(failures) < self.limit:
+                return None
+            return max(1, int(failures[0] + self.window - now + 0.999))
+
+    def record(self, address: str, now: float | None = None) -> None:
+        with self._lock:
+            self._failures[address].append(time.time() if now is None else now)
+
+    def clear(self, address: str) -> None:
+        with self._lock:
+            self._failures.pop(address, None)
+
+
+def failed_logins() -> FailedLogins:
+    return current_app.extensions["pocket_op.admin_failed_logins"]
+
+
+def read_credentials() -> tuple[str, str]:
+    body = request.form if request.mimetype != "application/json" else read_json()
+    problems = Problems()
+    username = take_text(body, "username", problems, required=True)
+    password = take_text(body, "password", problems, required=True)
+    problems.validate()
+    return username, password
+
+
+def session_body(caller: guard.Caller, expires_at: float | None = None) -> dict:
+    body = {"username": ADMIN_USERNAME, "method": caller.method,
+            "csrf_token": guard.csrf_token(caller.session_id) if caller.session_id else None}
+    if expires_at is not None:
+        body["expires_at"] = int(expires_at)
+    return body
+
+
+def cookie_path() -> str:
+    return request.script_root + "/admin"
+
+
+@bp.post("/session")
+def create_session() -> Response:
+    address = request.remote_addr or ""
+    wait = failed_logins().retry_after(address)
+    if wait is not None:
+        error = AdminError(429, "too_many_requests",
+                           "Too many failed sign-ins; try again in a minute.")
+        response = error.response()
+        response.headers["Retry-After"] = str(wait)
+        return response
+    username, password = read_credentials()
+    if not current_app.store.check_admin_password(username, password):
+        failed_logins().record(address)
+        emit("admin.login_failed", ip=address)
+        raise AdminError(401, "unauthorized", "Wrong admin username or password.")
+    failed_logins().clear(address)
+    session_id = secrets.token_urlsafe(24)
+    expires_at = time.time() + guard.SESSION_LIFETIME
+    current_app.store.save_admin_session(session_id, expires_at)
+    emit("admin.login", username=username, ip=address)
+    response = jsonify(session_body(guard.Caller("cookie", session_id), expires_at))
+    response.set_cookie(guard.COOKIE, guard.session_cookie(session_id),
+                        max_age=guard.SESSION_LIFETIME, path=cookie_path(), httponly=True,
+                        secure=request.is_secure, samesite="Strict")
+    return response
+
+
+@bp.get("/session")
+def read_session() -> Response:
+    return jsonify(session_body(g.admin))
+
+
+@bp.delete("/session")
+def delete_session() -> Response:
+    caller: guard.Caller = g.admin
+    response = no_content()
+    if caller.session_id:
+        current_app.store.delete_admin_session(caller.session_id)
+        emit("admin.logout", username=ADMIN_USERNAME)
+        response.delete_cookie(guard.COOKIE, path=cookie_path(), httponly=True,
+                               secure=request.is_secure, samesite="Strict")
+    return response
