@@ -127,6 +127,8 @@ SETTINGS: tuple[Setting, ...] = (
             integer(60, 86400 * 365)),
     Setting("session_absolute_lifetime", 86400 * 30, "Seconds an SSO session lasts at most.",
             integer(60, 86400 * 365)),
+    Setting("admin_remote_access", False,
+            "Let the admin API answer callers other than loopback (restart to apply).", boolean),
     Setting("require_pkce", False, "Require PKCE of every client, not only public ones.",
             boolean),
     Setting("require_par", False, "Accept authorization requests only through PAR (RFC 9126).",

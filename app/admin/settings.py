@@ -27,7 +27,8 @@ bp = Blueprint("settings", __name__)
 
 #: Read once at start: the listening socket, the worker pool, the folders, and the issuer
 #: (its path is where the app is mounted).
-RESTART_SETTINGS = frozenset({"host", "port", "issuer", "data_dir", "log_dir", "threads"})
+RESTART_SETTINGS = frozenset({"host", "port", "issuer", "data_dir", "log_dir", "threads",
+                              "admin_remote_access"})
 #: Sources that outrank settings.json (config.load's precedence).
 OVERRIDING_SOURCES = ("environment", "command line")
 _write_lock = threading.Lock()

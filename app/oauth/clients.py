@@ -7,13 +7,13 @@ https://www.rfc-editor.org/rfc/rfc8252
 
 from __future__ import annotations
 
-import re
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from authlib.oauth2.rfc6749 import ClientMixin, InvalidScopeError
 
 from ..store.records import ClientRecord
+from .safe_regex import safe_fullmatch
 
 LOOPBACK_HOSTS = ("127.0.0.1", "[::1]")
 
@@ -82,12 +82,7 @@ class OAuthClient(ClientMixin):
         if portless and any(without_port(uri) == portless for uri in registered):
             return True
         pattern = self.get("redirect_uris_regex")
-        if pattern:
-            try:
-                return re.fullmatch(pattern, redirect_uri) is not None
-            except re.error:
-                return False
-        return False
+        return bool(pattern) and safe_fullmatch(pattern, redirect_uri)
 
     def check_client_secret(self, client_secret: str) -> bool:
         from flask import current_app

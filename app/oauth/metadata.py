@@ -14,7 +14,6 @@ A known field sent as JSON null counts as omitted. Unknown fields are kept as gi
 from __future__ import annotations
 
 import copy
-import re
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -28,6 +27,7 @@ from joserfc.jwk import JWKRegistry
 from . import request_object
 from .clients import METADATA_DEFAULTS
 from .fetch import FetchError, fetch_json, is_loopback
+from .safe_regex import check_safe_regex
 from .tokens import JWE_ALGS, JWE_ENCS, SIGNING_ALGS
 
 Check = Callable[[str, Any], None]
@@ -134,10 +134,9 @@ def urls(field: str, value: Any) -> None:
 
 def regex(field: str, value: Any) -> None:
     string(field, value)
-    try:
-        re.compile(value)
-    except (re.error, RecursionError, OverflowError):
-        raise invalid(field, "not a valid regular expression") from None
+    problem = check_safe_regex(value)
+    if problem:
+        raise invalid(field, problem)
 
 
 def regexes(field: str, value: Any) -> None:

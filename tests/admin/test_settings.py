@@ -16,7 +16,7 @@ from tests.flows import TEST_SECRET, basic
 
 from .conftest import AdminApi
 
-RESTART = {"host", "port", "issuer", "data_dir", "log_dir", "threads"}
+RESTART = {"host", "port", "issuer", "data_dir", "log_dir", "threads", "admin_remote_access"}
 
 
 def settings_file(server) -> Path:
