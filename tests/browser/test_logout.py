@@ -225,3 +225,19 @@ def test_check_session_iframe_hashes_utf8_as_the_server_does(page, rp):
     text = f"{client_id} {rp.catcher.url} {cookie['value']} {salt}"
     state = hashlib.sha256(text.encode()).hexdigest() + "." + salt
     assert ask(page, f"{client_id} {state}") == "unchanged"
+
+
+def test_a_cross_site_post_logout_ends_the_session_through_one_get_round_trip(page, rp):
+    """The RP's form on another site (localhost vs 127.0.0.1) POSTs to end_session: the
+    SameSite=Lax cookie is missing from that POST, so the OP goes round through a GET (which
+    carries it) and really signs the user out."""
+    _, tokens = rp.sign_in(page)
+    form = (f'<form method="post" action="{rp.server.url}/end_session">'
+            f'<input name="id_token_hint" value="{tokens["id_token"]}">'
+            f'<input name="post_logout_redirect_uri" value="{rp.logged_out_uri}">'
+            '<input name="state" value="x-site"><button>out</button></form>')
+    rp.catcher.pages["/logout-form"] = f"<!doctype html><html><body>{form}</body></html>"
+    page.goto(rp.catcher.url.replace("127.0.0.1", "localhost") + "/logout-form")
+    page.click("button")
+    page.wait_for_url(rp.logged_out_uri + "?state=x-site")
+    assert rp.server.store.find_sessions() == []

@@ -17,7 +17,17 @@ from dataclasses import dataclass
 
 from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749 import InvalidRequestError
-from flask import Blueprint, Flask, Response, current_app, g, render_template, request
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
@@ -225,6 +235,10 @@ def end_session():
         return refuse(error, params)
     g.client_id = logout.client.client_id if logout.client is not None else None
     user, session = current_login()
+    if session is None and request.method == "POST" and SESSION_COOKIE not in request.cookies:
+        # A cross-site POST carries no SameSite=Lax cookie, so "no session" may be wrong: go
+        # round once through a top-level GET, which does carry it, before deciding.
+        return redirect(url_for("end_session.end_session", **params), 303)
     if session is None:
         response = logged_out(logout, [])
         response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="Lax")
