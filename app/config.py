@@ -139,6 +139,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("registration_initial_access_token", "",
             "If set, dynamic registration requires this bearer token; empty keeps it open.",
             secret_or_empty),
+    Setting("login_max_failures", 5,
+            "Failed sign-ins for one username from one address before it must wait.",
+            integer(1, 1000)),
+    Setting("login_failure_window", 300,
+            "Seconds the failed sign-ins are counted over (and the longest wait).",
+            integer(1, 86400)),
+    Setting("request_timeout", 60,
+            "Seconds a connection may stay silent (e.g. half a request) before it is closed.",
+            integer(1, 3600)),
 )
 
 BY_NAME = {setting.name: setting for setting in SETTINGS}

@@ -1,20 +1,43 @@
 """Serving with Waitress: bind first (so a busy port fails before anything is written),
-then build the app, print the ready line, serve until SIGINT/SIGTERM, shut down cleanly."""
+then build the app, print the ready line, serve until SIGINT/SIGTERM, shut down cleanly.
+
+Limits: a request body over ``MAX_REQUEST_BODY`` or a request line plus headers over
+``MAX_REQUEST_HEADERS`` is refused by Waitress (Flask's 1 MB ``MAX_CONTENT_LENGTH`` answers
+bodies first); a connection silent for ``request_timeout`` seconds (half a request, or idle
+keep-alive) is closed. Waitress' own errors use the one JSON error shape."""
 
 from __future__ import annotations
 
 import errno
+import json
 import signal
 import socket
 import sys
 import threading
+import time
 from collections.abc import Callable
 
 from flask import Flask
 from waitress import wasyncore
+from waitress.channel import HTTPChannel
 from waitress.server import create_server
+from waitress.task import ErrorTask
 
 from .errors import StartupError
+
+MAX_REQUEST_BODY = 1_048_576  # bytes Waitress reads of a body at most
+MAX_REQUEST_HEADERS = 65_536  # bytes of request line (query string included) and headers
+CLEANUP_INTERVAL = 10  # seconds between two sweeps for silent connections, at most
+LINGER_BYTES = 32 * 1_048_576  # bytes of a refused request read and dropped before closing
+
+#: Waitress' own errors (the request never reaches the app): status -> (error, description).
+WAITRESS_ERRORS = {
+    400: ("invalid_request", "The request is malformed."),
+    413: ("request_too_large", "The request body is too large."),
+    431: ("invalid_request", "The request line and headers are too large."),
+    501: ("invalid_request", "The request's 'Transfer-Encoding' is not supported."),
+}
+SERVER_ERROR = ("server_error", "The server hit an unexpected condition.")
 
 
 def url_host(host: str) -> str:
@@ -43,17 +66,70 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
+class JsonErrorTask(ErrorTask):
+    """Waitress' error response in the JSON error shape instead of its plain text; the
+    connection is closed after it, as Waitress does."""
+
+    def execute(self):
+        error = self.request.error
+        code, description = WAITRESS_ERRORS.get(error.code, SERVER_ERROR)
+        body = json.dumps({"error": code, "error_description": description}).encode()
+        self.status = f"{error.code} {error.reason}"
+        self.response_headers.extend([("Content-Type", "application/json"),
+                                      ("Cache-Control", "no-store")])
+        self.set_close_on_finish()
+        self.channel.linger_after_error = True
+        self.content_length = len(body)
+        self.write(body)
+
+
+class JsonErrorChannel(HTTPChannel):
+    """Waitress refuses a request (body or headers too large) before reading all of it, and
+    closing a socket with unread input makes the kernel reset the connection, which can
+    destroy the error response before the client reads it. So after an error response the
+    channel only half-closes and drops what still arrives, until the client closes, goes
+    silent for ``request_timeout`` or has sent ``LINGER_BYTES`` more (Apache's lingering
+    close)."""
+
+    error_task_class = JsonErrorTask
+    linger_after_error = False
+    lingering = False
+    dropped = 0
+
+    def handle_close(self):
+        if self.linger_after_error and not self.lingering and self.connected:
+            self.lingering, self.will_close = True, False
+            self.last_activity = time.time()
+            try:
+                self.socket.shutdown(socket.SHUT_WR)
+                return
+            except OSError:
+                pass
+        super().handle_close()
+
+    def received(self, data):
+        if not self.lingering:
+            return super().received(data)
+        self.dropped += len(data)
+        if self.dropped > LINGER_BYTES:
+            super().handle_close()
+        return True
+
+
 class Server:
     """A Waitress server over an already bound socket."""
 
     def __init__(self, app: Flask, sock: socket.socket, threads: int = 8):
         self.app = app
         self.host, self.port = sock.getsockname()[:2]
+        timeout = app.settings.request_timeout
         self.waitress = create_server(
             app, sockets=[sock], threads=threads, ident="pocket-op",
-            channel_timeout=60, cleanup_interval=10, connection_limit=1000,
-            max_request_body_size=1_048_576, expose_tracebacks=False,
+            channel_timeout=timeout, cleanup_interval=min(CLEANUP_INTERVAL, timeout),
+            connection_limit=1000, max_request_body_size=MAX_REQUEST_BODY,
+            max_request_header_size=MAX_REQUEST_HEADERS, expose_tracebacks=False,
         )
+        self.waitress.channel_class = JsonErrorChannel
         self._thread: threading.Thread | None = None
 
     @property

@@ -25,10 +25,10 @@ from .api import AdminError, Problems, check_unknown, conflict, not_found, read_
 
 bp = Blueprint("settings", __name__)
 
-#: Read once at start: the listening socket, the worker pool, the folders, and the issuer
-#: (its path is where the app is mounted).
+#: Read once at start: the listening socket, the worker pool, the folders, the issuer (its
+#: path is where the app is mounted) and Waitress' request_timeout.
 RESTART_SETTINGS = frozenset({"host", "port", "issuer", "data_dir", "log_dir", "threads",
-                              "admin_remote_access"})
+                              "admin_remote_access", "request_timeout"})
 #: Sources that outrank settings.json (config.load's precedence).
 OVERRIDING_SOURCES = ("environment", "command line")
 _write_lock = threading.Lock()

@@ -16,7 +16,8 @@ from tests.flows import TEST_SECRET, basic
 
 from .conftest import AdminApi
 
-RESTART = {"host", "port", "issuer", "data_dir", "log_dir", "threads", "admin_remote_access"}
+RESTART = {"host", "port", "issuer", "data_dir", "log_dir", "threads", "admin_remote_access",
+           "request_timeout"}
 
 
 def settings_file(server) -> Path:

@@ -14,7 +14,7 @@ import time
 import warnings
 
 from authlib.oauth2 import OAuth2Error
-from authlib.oauth2.rfc6749 import AccessDeniedError, InvalidRequestError, OAuth2Request
+from authlib.oauth2.rfc6749 import InvalidRequestError, OAuth2Request
 from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload
 from authlib.oidc.core.errors import (
     ConsentRequiredError,
@@ -29,8 +29,9 @@ from joserfc.jwk import KeySet
 from ...events import emit
 from ...store import NotFound
 from ..claims import parse_claims_request, subject_for
-from ..interactions import Interaction, current_login, set_cookies, sign_in
+from ..interactions import Interaction, current_login, set_cookies
 from ..jarm import resolve_mode as resolve_jarm_mode
+from ..login_throttle import FailedSignIns
 from ..request_parameters import assemble_authorization_request, trusted_redirect_uri
 from ..responses import RESPONSE_MODES, default_mode, deliver, error_page, split_location
 from ..sso import add_session_client
@@ -44,6 +45,7 @@ SINGLE_VALUED = ("response_type", "client_id", "redirect_uri", "scope", "state",
                  "prompt", "max_age", "response_mode", "code_challenge",
                  "code_challenge_method", "login_hint", "acr_values", "request", "request_uri")
 PROMPTS = {"none", "login", "consent", "select_account"}
+FAILED_SIGN_INS = "pocket_op.failed_sign_ins"  # app.extensions key of the FailedSignIns
 
 
 def read_params() -> dict[str, str] | str:
@@ -296,68 +298,11 @@ def authorize():
     return authorization_response(params)
 
 
-def interaction_or_error(interaction_id: str):
-    interaction = current_app.interactions.get(interaction_id)
-    if interaction is None:
-        return None, error_page("Sign-in expired",
-                                "This sign-in page has expired or belongs to another browser. "
-                                "Go back to the application and start again.", [], 400)
-    return interaction, None
-
-
-@bp.post("/interaction/<interaction_id>/login")
-def login(interaction_id: str):
-    interaction, problem = interaction_or_error(interaction_id)
-    if problem:
-        return problem
-    username = request.form.get("username", "")
-    password = request.form.get("password", "")
-    persona = request.form.get("persona")
-    if persona in demo_personas():
-        username = password = persona  # one-click demo login: works while the demo password does
-    user = current_app.store.authenticate_user(username, password)
-    if user is None:
-        emit("login.failed", username=username[:100], client_id=interaction.params.get("client_id"))
-        grant = current_app.oauth.get_consent_grant(make_request(interaction.params))
-        interaction.errors = ["Wrong username or password."]
-        response = show_step("login", interaction.params, grant, interaction)
-        response.status_code = 401
-        return response
-    session = sign_in(user, amr=["pwd"])
-    emit("login.succeeded", sub=user.sub, sid=session.sid)
-    interaction.login_done, interaction.errors = True, []
-    return set_cookies(authorization_response(interaction.params, interaction))
-
-
-@bp.post("/interaction/<interaction_id>/consent")
-def consent(interaction_id: str):
-    interaction, problem = interaction_or_error(interaction_id)
-    if problem:
-        return problem
-    user, _ = current_login()
-    if user is None:
-        interaction.login_done = False
-        return authorization_response(interaction.params, interaction)
-    grant = current_app.oauth.get_consent_grant(make_request(interaction.params))
-    client_id = grant.request.client.client_id
-    if request.form.get("decision") != "allow":
-        current_app.interactions.finish(interaction)
-        emit("consent.denied", sub=user.sub, client_id=client_id)
-        error = AccessDeniedError("The user denied the request.", redirect_uri=grant.redirect_uri)
-        return redirect_error(error, interaction.params)
-    scopes = (grant.request.scope or "").split()
-    try:
-        scopes += current_app.store.get_consent(user.sub, client_id)
-    except NotFound:
-        pass
-    current_app.store.save_consent(user.sub, client_id, scopes)
-    emit("consent.granted", sub=user.sub, client_id=client_id, scope=" ".join(sorted(set(scopes))))
-    interaction.consent_done = True
-    return authorization_response(interaction.params, interaction)
-
-
 def init_app(app: Flask) -> None:
+    from . import login_consent  # noqa: F401 - attaches the form routes to ``bp``
+
     app.register_blueprint(bp)
+    app.extensions[FAILED_SIGN_INS] = FailedSignIns()
     app.registry.add_endpoint("authorization_endpoint", "authorization.authorize")
     app.registry.add_supported("response_modes_supported", *RESPONSE_MODES)
     app.registry.add_supported("prompt_values_supported", *sorted(PROMPTS))
