@@ -1,7 +1,8 @@
 """The command line: ``pocket-op [serve --headless] [--host] [--port] [--issuer] [--data-dir]``.
 
 This module serves headless and never imports the GUI; ``ui.main`` passes in the window
-launcher when the desktop shell is installed."""
+launcher when the desktop shell is installed, and ``extend``, which adds to the app right
+after it is created (the admin screens)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ import argparse
 import os
 import sys
 from collections.abc import Callable
+from functools import partial
+
+from flask import Flask
 
 from . import __version__, config, logs
 from .errors import StartupError
@@ -37,9 +41,12 @@ def flags_of(args: argparse.Namespace) -> dict:
     return {key: getattr(args, key, None) for key in ("host", "port", "issuer", "data_dir")}
 
 
-def prepare(flags: dict) -> tuple[Server, list[str]]:
-    """Settings, socket, logs, store and app, in that order: each failure is a
-    StartupError raised before the next step writes anything."""
+Extend = Callable[[Flask], None]
+
+
+def prepare(flags: dict, extend: Extend | None = None) -> tuple[Server, list[str]]:
+    """Settings, socket, logs, store and app (then ``extend(app)``), in that order: each
+    failure is a StartupError raised before the next step writes anything."""
     from . import create_app
 
     settings = config.load(flags)
@@ -48,14 +55,16 @@ def prepare(flags: dict) -> tuple[Server, list[str]]:
         settings = settings.with_port(sock.getsockname()[1])
         logs.configure(settings.log_dir, settings.log_level)
         app = create_app(settings)
+        if extend is not None:
+            extend(app)
     except BaseException:
         sock.close()
         raise
     return Server(app, sock, threads=settings.threads), app.first_start_report
 
 
-def serve_headless(flags: dict) -> int:
-    server, report = prepare(flags)
+def serve_headless(flags: dict, extend: Extend | None = None) -> int:
+    server, report = prepare(flags, extend)
 
     def ready() -> None:
         announce(server, report)
@@ -70,7 +79,8 @@ def display_available() -> bool:
 
 
 def main(argv: list[str] | None = None,
-         window: Callable[[Callable[[dict], tuple], dict], int] | None = None) -> int:
+         window: Callable[[Callable[[dict], tuple], dict], int] | None = None,
+         extend: Extend | None = None) -> int:
     args = build_parser().parse_args(argv)
     flags = flags_of(args)
     headless = args.command == "serve" and getattr(args, "headless", False)
@@ -78,11 +88,11 @@ def main(argv: list[str] | None = None,
         sys.stdout.reconfigure(line_buffering=True)
         if not headless:
             if window is not None and display_available():
-                return window(prepare, flags)
+                return window(partial(prepare, extend=extend), flags)
             reason = "no display found" if window is not None else "the desktop shell is absent"
             print(f"pocket-op: {reason}; running headless (pocket-op serve --headless)",
                   file=sys.stderr, flush=True)
-        return serve_headless(flags)
+        return serve_headless(flags, extend)
     except StartupError as exc:
         print(str(exc), file=sys.stderr, flush=True)
         return exc.exit_code

@@ -17,6 +17,8 @@ from app import config, create_app
 from app.server import Server, bind_socket
 
 ROOT = Path(__file__).resolve().parent.parent
+#: ``browser`` and ``page`` for every folder of browser tests: one Chromium per session.
+pytest_plugins = ("tests.chromium",)
 
 
 def make_settings(data_dir: Path, **overrides) -> config.Settings:
@@ -26,13 +28,16 @@ def make_settings(data_dir: Path, **overrides) -> config.Settings:
 
 
 class LiveServer:
-    """The real app behind Waitress on an ephemeral loopback port."""
+    """The real app behind Waitress on an ephemeral loopback port; ``extend(app)`` adds to
+    the app before it serves (as ``pocket-op`` adds the admin screens)."""
 
-    def __init__(self, data_dir: Path, **overrides):
+    def __init__(self, data_dir: Path, extend=None, **overrides):
         settings = make_settings(data_dir, **overrides)
         sock = bind_socket(settings.host, settings.port)
         self.settings = settings.with_port(sock.getsockname()[1])
         self.app = create_app(self.settings)
+        if extend is not None:
+            extend(self.app)
         self.store = self.app.store
         self.server = Server(self.app, sock, threads=4).start()
         self.url = self.server.url

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from app.cli import serve_headless
 from app.server import announce
 
+from . import admin
+
 
 def missing_gui() -> str | None:
     """Why no window can open (pywebview is absent or finds no GUI toolkit), or None.
@@ -38,20 +40,22 @@ def open_window(prepare: Callable[[dict], tuple], flags: dict) -> int:
     problem = missing_gui()
     if problem:
         print(f"pocket-op: no window ({problem}); running headless", file=sys.stderr, flush=True)
-        return serve_headless(flags)
+        return serve_headless(flags, admin.init_app)
     import webview
 
     server, report = prepare(flags)
     announce(server, report)
     server.start()
     try:
-        webview.create_window(f"pocket-op - {server.app.settings.issuer}", server.url + "/",
+        # The admin screens, let in by the per-launch token (in the fragment: never sent).
+        screens = f"{server.url}/admin#launch={server.app.admin_launch_token}"
+        webview.create_window(f"pocket-op - {server.app.settings.issuer}", screens,
                               width=1100, height=760)
         webview.start(private_mode=True)
     except Exception as exc:  # no usable GUI backend (e.g. Qt not installed)
         print(f"pocket-op: the window cannot open ({exc}); serving headless, Ctrl+C stops",
               file=sys.stderr, flush=True)
         server.stop()
-        return serve_headless(flags)
+        return serve_headless(flags, admin.init_app)
     server.stop()
     return 0

@@ -1,5 +1,6 @@
 """Entry point of the ``pocket-op`` command: the window when there is a display, headless
-otherwise (the parsing, the fallback and serving live in ``app.cli``)."""
+otherwise (the parsing, the fallback and serving live in ``app.cli``); either way the app
+also serves the admin screens (``ui.admin``)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ import sys
 
 from app import cli
 
+from . import admin
 from .desktop import open_window
 
 
 def main(argv: list[str] | None = None) -> int:
-    return cli.main(argv, window=open_window)
+    return cli.main(argv, window=open_window, extend=admin.init_app)
 
 
 if __name__ == "__main__":

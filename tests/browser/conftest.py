@@ -1,49 +1,12 @@
-"""Browser fixtures: Debian's Chromium driven by playwright (sync API), one browser for the
-session, a new context (so new cookies) for every test, and a loopback catcher standing in
-for the client's redirect_uri.
-
-``playwright install`` is never needed: the tests launch /usr/bin/chromium, which
-build/test.sh installs with apt."""
+"""Browser fixtures: the ``browser`` and ``page`` of ``tests/chromium.py`` (shared with the
+admin screen tests), and a loopback catcher standing in for the client's redirect_uri."""
 
 from __future__ import annotations
 
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync",
-                 "--disable-quic"]
-TIMEOUT_MS = 10_000
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """Headless Chromium for the whole session. Missing Chromium is a failure, not a skip:
-    build/test.sh (and so CI) installs it."""
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package "
-                    "(build/test.sh does: apt-get install chromium)", pytrace=False)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                             args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    """A page in a context of its own: no cookie or storage leaks between tests."""
-    context = browser.new_context()
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    yield page
-    page.close()
-    context.close()
 
 
 class RedirectCatcher:
