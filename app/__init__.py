@@ -42,9 +42,10 @@ class IssuerPath:
         return self.wsgi_app(environ, start_response)
 
 
-def create_app(settings: Settings, store: Store | None = None) -> Flask:
+def create_app(settings: Settings, store: Store | None = None, demo: bool = True) -> Flask:
     """The OP for resolved ``settings`` (issuer included). Opens, upgrades and, on a new data
-    dir, seeds the store; ``app.first_start_report`` holds the lines to print once."""
+    dir, seeds the store (the demo users and clients too unless ``demo`` is false);
+    ``app.first_start_report`` holds the lines to print once."""
     app = Flask(__name__)
     app.settings = settings
     app.config["MAX_CONTENT_LENGTH"] = 1_000_000
@@ -62,7 +63,7 @@ def create_app(settings: Settings, store: Store | None = None) -> Flask:
         app.wsgi_app = IssuerPath(app.wsgi_app, prefix)
     with app.app_context():
         if store.is_new:
-            app.first_start_report = first_start(store)
+            app.first_start_report = first_start(store, demo)
         else:
             app.first_start_report = apply_admin_password(store, first_start=False)
             ensure_keys(store)

@@ -1,4 +1,6 @@
-"""The command line: ``pocket-op [serve --headless] [--host] [--port] [--issuer] [--data-dir]``.
+"""The command line: ``pocket-op [serve --headless] [--host] [--port] [--issuer] [--data-dir]``,
+and ``pocket-op export FILE [--keys]`` / ``pocket-op import FILE [--replace]``, which open the
+store directly (no socket), so they work while no server runs.
 
 This module serves headless and never imports the GUI; ``ui.main`` passes in the window
 launcher when the desktop shell is installed, and ``extend``, which adds to the app right
@@ -7,16 +9,20 @@ after it is created (the admin screens)."""
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 
 from flask import Flask
 
-from . import __version__, config, logs
+from . import __version__, config, logs, portability
 from .errors import StartupError
+from .events import emit
 from .server import Server, announce, bind_socket
+from .store import AlreadyExists
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,6 +40,17 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", parents=[common], help="serve the OP",
                                 argument_default=argparse.SUPPRESS)
     serve.add_argument("--headless", action="store_true", help="serve without a window")
+    data_dir = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
+    data_dir.add_argument("--data-dir", dest="data_dir", help="folder of the database and keys")
+    export = commands.add_parser(
+        "export", parents=[data_dir], help="write the configuration to a JSON file (0600)")
+    export.add_argument("file", help="the file to write (it holds client secrets in clear)")
+    export.add_argument("--keys", action="store_true", help="include the private keys")
+    imports = commands.add_parser(
+        "import", parents=[data_dir], help="read the configuration from an exported file")
+    imports.add_argument("file", help="a file written by pocket-op export")
+    imports.add_argument("--replace", action="store_true",
+                         help="delete clients, users and scopes the file does not hold")
     return parser
 
 
@@ -74,8 +91,85 @@ def serve_headless(flags: dict, extend: Extend | None = None) -> int:
     return 0
 
 
+def open_app(flags: dict, must_exist: bool) -> Flask:
+    """The app over the data dir's store, without a socket. A new data dir (an import) gets
+    the first start without the demo users and clients."""
+    from . import create_app
+    from .store import DB_FILE
+
+    settings = config.load(flags)
+    if must_exist and not (Path(settings.data_dir) / DB_FILE).exists():
+        raise StartupError(f"no pocket-op database in {settings.data_dir}",
+                           "name the data dir with --data-dir")
+    return create_app(settings.with_port(settings.port), demo=False)
+
+
+def summary(found: dict[str, int]) -> str:
+    return ", ".join(f"{count} {name if count != 1 else name[:-1]}"
+                     for name, count in found.items())
+
+
+def run_export(args: argparse.Namespace, flags: dict) -> int:
+    app = open_app(flags, must_exist=True)
+    path = Path(args.file)
+    with app.app_context():
+        data = portability.export_config(app.store, settings_file(app), include_keys=args.keys)
+        try:
+            config.write_private_json(path, data)
+        except OSError as exc:
+            raise StartupError(f"cannot write {path} ({exc.strerror or exc})",
+                               "choose another file") from None
+        emit("config.exported", keys=args.keys)
+    print(f"pocket-op: exported {summary(portability.counts(data))} to {path}")
+    return 0
+
+
+def read_export(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"), parse_constant=reject_constant)
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else exc
+        raise StartupError(f"cannot read {path} ({reason})",
+                           "give a file written by pocket-op export") from None
+
+
+def reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
+def run_import(args: argparse.Namespace, flags: dict) -> int:
+    path = Path(args.file)
+    data = read_export(path)
+    try:
+        portability.validate_export(data)
+    except portability.InvalidExport as exc:
+        raise StartupError(f"{path} is not a valid export: {exc}",
+                           "give a file written by pocket-op export") from None
+    app = open_app(flags, must_exist=False)
+    for line in app.first_start_report:
+        print(line)
+    mode = "replace" if args.replace else "merge"
+    with app.app_context():
+        try:
+            done = portability.import_config(app.store, data, mode, settings_file(app))
+        except AlreadyExists as exc:
+            raise StartupError(f"cannot import {path}: {exc} exists with another sub",
+                               "rename it in the file or import with --replace") from None
+        emit("config.imported", mode=mode, **portability.counts(data))
+    deleted = f"; deleted {summary(done['deleted'])}" if mode == "replace" else ""
+    print(f"pocket-op: imported {summary(portability.counts(data))} from {path} ({mode}{deleted})")
+    return 0
+
+
+def settings_file(app: Flask) -> Path:
+    return Path(app.settings.data_dir) / config.SETTINGS_FILE
+
+
 def display_available() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+COMMANDS = {"export": run_export, "import": run_import}
 
 
 def main(argv: list[str] | None = None,
@@ -85,6 +179,8 @@ def main(argv: list[str] | None = None,
     flags = flags_of(args)
     headless = args.command == "serve" and getattr(args, "headless", False)
     try:
+        if args.command in COMMANDS:
+            return COMMANDS[args.command](args, flags)
         sys.stdout.reconfigure(line_buffering=True)
         if not headless:
             if window is not None and display_available():

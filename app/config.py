@@ -203,6 +203,23 @@ def read_settings_file(path: Path) -> dict[str, Any]:
     return data
 
 
+def write_private_json(path: Path, data: Any) -> None:
+    """Replace ``path`` atomically (a temporary file renamed over it) with ``data`` as JSON,
+    mode 0600: settings.json may hold the registration token, an export holds secrets."""
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, indent=2, sort_keys=True)
+            handle.write("\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
 def env_settings(environ: Mapping[str, str]) -> dict[str, str]:
     return {
         name: environ[ENV_PREFIX + name.upper()]

@@ -72,10 +72,10 @@ DEMO_CLIENTS = {
 }
 
 
-def seed_scopes(store: Store) -> None:
+def seed_scopes(store: Store, demo: bool = True) -> None:
     for name, (description, claims) in STANDARD_SCOPES.items():
         store.create_scope(name, "openid", description, claims, builtin=True)
-    for name, description in DEMO_API_SCOPES.items():
+    for name, description in DEMO_API_SCOPES.items() if demo else ():
         store.create_scope(name, "oauth", description)
 
 
@@ -114,11 +114,15 @@ def apply_admin_password(store: Store, first_start: bool) -> list[str]:
             f"{ADMIN_PASSWORD_ENV} to choose it)"]
 
 
-def first_start(store: Store) -> list[str]:
-    """Seed a new data dir in one transaction; returns the lines to print once."""
+def first_start(store: Store, demo: bool = True) -> list[str]:
+    """Seed a new data dir in one transaction; returns the lines to print once. Without
+    ``demo`` (a data dir about to receive an import) only the standard scopes and the admin
+    account: the keys come from the import, or from ``ensure_keys`` at the next start."""
     with store.atomic():
-        seed_scopes(store)
-        lines = seed_users(store) + seed_clients(store) + apply_admin_password(store, True)
-        ensure_keys(store)
+        seed_scopes(store, demo)
+        lines = seed_users(store) + seed_clients(store) if demo else []
+        lines += apply_admin_password(store, True)
+        if demo:
+            ensure_keys(store)
         store.save_install_record()
     return lines

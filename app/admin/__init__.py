@@ -1,7 +1,7 @@
 """The admin JSON API under ``/admin/api``: one module per resource (clients, scopes, users,
-keys, sessions, settings, events), the admin sign-in (``login``) and the access checks every
-request passes first (``guard``). The admin screens talk only to this API, so anything done in
-the window can be scripted too.
+keys, sessions, settings, events, and the import / export of them all: ``portability``), the
+admin sign-in (``login``) and the access checks every request passes first (``guard``). The
+admin screens talk only to this API, so anything done in the window can be scripted too.
 
 May import Flask, itsdangerous and the rest of ``app``; never ``ui``.
 """
@@ -11,11 +11,22 @@ from __future__ import annotations
 from flask import Blueprint, Flask, Response
 
 from ..store import NotFound
-from . import clients, events, guard, keys, login, scopes, sessions, settings, users
+from . import (
+    clients,
+    events,
+    guard,
+    keys,
+    login,
+    portability,
+    scopes,
+    sessions,
+    settings,
+    users,
+)
 from .api import AdminError
 from .login import FailedLogins
 
-RESOURCES = (login, clients, scopes, users, keys, sessions, settings, events)
+RESOURCES = (login, clients, scopes, users, keys, sessions, settings, events, portability)
 
 
 def admin_error(error: AdminError) -> Response:

@@ -9,16 +9,22 @@ environment or the command line wins over the file, so such a change is saved bu
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 import threading
 from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify
 
-from ..config import BY_NAME, SETTINGS, SETTINGS_FILE, Setting, Settings, read_settings_file
+from ..config import (
+    BY_NAME,
+    SETTINGS,
+    SETTINGS_FILE,
+    Setting,
+    Settings,
+    read_settings_file,
+    write_private_json,
+)
 from ..errors import StartupError
 from ..events import emit
 from .api import AdminError, Problems, check_unknown, conflict, not_found, read_json
@@ -70,16 +76,7 @@ def get_setting_or_404(name: str) -> Setting:
 
 
 def write_saved(saved: dict[str, Any]) -> None:
-    """Replace settings.json atomically; mode 0600 (it may hold the registration token)."""
-    path = settings_path()
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(saved, handle, indent=2, sort_keys=True)
-        handle.write("\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    write_private_json(settings_path(), saved)
 
 
 def apply(name: str, value: Any, source: str) -> bool:

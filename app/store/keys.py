@@ -14,6 +14,8 @@ from peewee import IntegrityError
 from .errors import AlreadyExists, NotFound
 from .records import KeyRecord
 
+KEY_STATUSES = ("active", "published", "retired")
+
 
 class KeyStore:
     def _key_record(self, row) -> KeyRecord:
@@ -38,6 +40,29 @@ class KeyStore:
             except IntegrityError:
                 raise AlreadyExists(f"key {kid!r}") from None
         return self._key_record(row)
+
+    def save_key(self, kid: str, kty: str, use: str, algs: list[str], status: str,
+                 public_jwk: dict[str, Any], private_jwk: dict[str, Any], created_at: float,
+                 retired_at: float | None = None) -> KeyRecord:
+        """Create or overwrite the key ``kid`` as given (an import). An active key replaces
+        the active key of its kind, which stays published."""
+        if status not in KEY_STATUSES:
+            raise ValueError(f"key status must be one of {KEY_STATUSES}")
+        key = self.m.SigningKey
+        with self.db.atomic():
+            if status == "active":
+                same_kind = [row.kid for row in key.select().where(
+                    (key.kty == kty) & (key.use == use) & (key.status == "active")
+                    & (key.kid != kid)) if row.algs == algs]
+                key.update(status="published").where(key.kid.in_(same_kind)).execute()
+            fields = {"kty": kty, "use": use, "algs": algs, "status": status,
+                      "public_jwk": public_jwk, "created_at": created_at,
+                      "retired_at": retired_at,
+                      "private_jwk_enc": self.box.encrypt(json.dumps(private_jwk))}
+            key.insert(kid=kid, **fields).on_conflict(
+                conflict_target=[key.kid],
+                update={getattr(key, name): value for name, value in fields.items()}).execute()
+        return self.get_key(kid)
 
     def get_key(self, kid: str) -> KeyRecord:
         row = self.m.SigningKey.get_or_none(self.m.SigningKey.kid == kid)

@@ -84,6 +84,32 @@ class UserStore:
         row.save()
         return self._user_record(row)
 
+    def get_user_password_hash(self, sub: str) -> str:
+        """The stored scrypt hash (never the password), for a lossless export."""
+        row = self.m.User.get_or_none(self.m.User.sub == sub)
+        if row is None:
+            raise NotFound(f"user with sub {sub!r}")
+        return row.password_hash
+
+    def save_user(self, sub: str, username: str, password_hash: str, claims: dict[str, Any],
+                  active: bool = True) -> UserRecord:
+        """Create or overwrite the user ``sub`` with a password hash kept as is (an import);
+        AlreadyExists when another user holds ``username``."""
+        now = time.time()
+        model = self.m.User
+        try:
+            with self.db.atomic():
+                row = model.get_or_none(model.sub == sub)
+                is_new = row is None
+                if is_new:
+                    row = model(sub=sub, created_at=now)
+                row.username, row.password_hash, row.claims = username, password_hash, claims
+                row.active, row.updated_at = active, now
+                row.save(force_insert=is_new)
+        except IntegrityError:
+            raise AlreadyExists(f"user {username!r}") from None
+        return self._user_record(row)
+
     def delete_user(self, sub: str) -> None:
         if not self.m.User.delete().where(self.m.User.sub == sub).execute():
             raise NotFound(f"user with sub {sub!r}")

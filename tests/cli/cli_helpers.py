@@ -58,6 +58,9 @@ class Running:
     def get(self, path: str, **kwargs) -> requests.Response:
         return requests.get(self.url + path, timeout=10, **kwargs)
 
+    def post(self, path: str, **kwargs) -> requests.Response:
+        return requests.post(self.url + path, timeout=10, **kwargs)
+
     def stop(self, signum: int = signal.SIGTERM, timeout: float = 10) -> Stopped:
         """Send ``signum`` and wait for the exit, timing it."""
         started = time.monotonic()

@@ -184,3 +184,36 @@ def test_a_real_key_round_trips_through_the_store_and_signs(store, database_byte
     assert private["d"].encode() not in database_bytes()
     token = jwt.encode({"alg": "ES256"}, {"sub": "x"}, keys.signing_key(store, "ES256"))
     assert jwt.decode(token, ECKey.import_key(record.public_jwk)).claims == {"sub": "x"}
+
+
+def test_save_key_stores_the_key_as_given_private_half_included(store):
+    public, private = jwk_pair("k1")
+    record = store.save_key("k1", "EC", "sig", ["ES256"], "retired", public, private,
+                            created_at=100.0, retired_at=200.0)
+    assert record == KeyRecord(kid="k1", kty="EC", use="sig", algs=["ES256"],
+                               status="retired", public_jwk=public, created_at=100.0,
+                               retired_at=200.0)
+    assert store.get_private_jwk("k1") == private
+
+
+def test_save_key_overwrites_the_key_with_the_same_kid(store):
+    activate(store, "k1")
+    public, private = jwk_pair("k1")
+    store.save_key("k1", "EC", "sig", ["ES256"], "published", public, {**private, "d": "new"},
+                   created_at=5.0)
+    assert store.get_key("k1").status == "published"
+    assert store.get_private_jwk("k1")["d"] == "new"
+
+
+def test_save_key_as_active_leaves_the_former_active_key_of_its_kind_published(store):
+    activate(store, "k1")
+    activate(store, "r1", kty="RSA", algs=("RS256",))
+    public, private = jwk_pair("k2")
+    store.save_key("k2", "EC", "sig", ["ES256"], "active", public, private, created_at=1.0)
+    assert statuses(store) == {"k1": "published", "r1": "active", "k2": "active"}
+
+
+def test_save_key_refuses_an_unknown_status(store):
+    public, private = jwk_pair("k1")
+    with pytest.raises(ValueError):
+        store.save_key("k1", "EC", "sig", ["ES256"], "lost", public, private, created_at=1.0)

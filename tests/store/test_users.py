@@ -252,3 +252,36 @@ def test_deleting_one_admin_session_keeps_the_others(store):
 def test_admin_sessions_are_stored_as_digests(store, database_bytes):
     store.save_admin_session("session-id-Vb81", time.time() + 60)
     assert b"session-id-Vb81" not in database_bytes()
+
+
+def test_get_user_password_hash_returns_the_stored_scrypt_hash(store, user):
+    stored = store.get_user_password_hash(user.sub)
+    assert stored == password_hash(store, USERNAME)
+    assert stored.startswith(SCRYPT_PREFIX) and PASSWORD not in stored
+
+
+def test_get_user_password_hash_of_an_unknown_sub_raises_not_found(store):
+    with pytest.raises(NotFound):
+        store.get_user_password_hash("nobody")
+
+
+def test_save_user_creates_a_user_whose_password_hash_is_kept_as_given(store, user):
+    copied = store.get_user_password_hash(user.sub)
+    record = store.save_user("sub-2", "carol", copied, {"name": "Carol"}, active=False)
+    assert (record.sub, record.username, record.claims, record.active) == (
+        "sub-2", "carol", {"name": "Carol"}, False)
+    assert store.get_user_password_hash("sub-2") == copied
+
+
+def test_save_user_overwrites_the_user_with_the_same_sub(store, user):
+    other = store.create_user("bob", "bob-password-Xy7").sub
+    store.save_user(user.sub, "alice2", store.get_user_password_hash(other), {"x": 1})
+    assert store.get_user_by_sub(user.sub).username == "alice2"
+    assert store.authenticate_user("alice2", "bob-password-Xy7").sub == user.sub
+    assert store.authenticate_user("alice2", PASSWORD) is None
+
+
+def test_save_user_with_a_username_another_sub_holds_raises_already_exists(store, user):
+    with pytest.raises(AlreadyExists):
+        store.save_user("sub-2", USERNAME, store.get_user_password_hash(user.sub), {})
+    assert [record.sub for record in store.find_users()] == [user.sub]
