@@ -21,79 +21,23 @@ import hashlib
 import json
 import os
 import platform
-import queue
-import re
 import secrets
-import signal
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from html import unescape
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import requests
+from crash_safety import ChildServer, form_action  # the sibling script's child process
 
-ROOT = Path(__file__).resolve().parent.parent
-READY = re.compile(r"pocket-op listening on (http://\S+)")
-MACHINE_SECRET = re.compile(r"^\s+demo-machine\s+client_secret=(\S+)")
 SPA_REDIRECT = "http://127.0.0.1:8765/callback"
 CONCURRENCY = (1, 8, 32)
 JWT_CONCURRENCY = 8
-START_TIMEOUT = 30.0
 TIMEOUT = 30.0
-
-
-# The server: started, read and stopped as a user's script would.
-
-class Server:
-    """``pocket-op serve --headless`` as a child process; its stdout is read by a thread so
-    the pipe never fills (the server logs a line per request)."""
-
-    def __init__(self, data_dir: str):
-        env = {**os.environ, "POCKET_OP_LOG_DIR": os.path.join(data_dir, "logs")}
-        self.stderr_path = Path(data_dir, "stderr.txt")
-        with self.stderr_path.open("w") as stderr:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "ui.main", "serve", "--headless", "--port", "0",
-                 "--data-dir", data_dir],
-                cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=stderr, text=True)
-        self.lines: queue.Queue[str | None] = queue.Queue()
-        self.startup_done = threading.Event()
-        threading.Thread(target=self._read_stdout, daemon=True).start()
-        self.url = self._wait_for(READY, "the ready line")
-        self.machine_secret = self._wait_for(MACHINE_SECRET, "demo-machine's secret")
-        self.startup_done.set()
-
-    def _read_stdout(self) -> None:
-        for line in self.process.stdout:
-            if not self.startup_done.is_set():
-                self.lines.put(line)
-        self.lines.put(None)
-
-    def _wait_for(self, pattern: re.Pattern, what: str) -> str:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            try:
-                line = self.lines.get(timeout=max(0.0, deadline - time.monotonic()))
-            except queue.Empty:
-                line = None
-            if line is None:
-                self.stop()
-                sys.exit(f"pocket-op did not print {what}; stderr:\n"
-                         f"{self.stderr_path.read_text()}")
-            match = pattern.search(line)
-            if match:
-                return match.group(1)
-
-    def stop(self) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(timeout=30)
 
 
 # Measurements.
@@ -198,14 +142,6 @@ def pkce_pair() -> tuple[str, str]:
     return verifier, base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
-def form_action(html: str, marker: str) -> str:
-    """The action of the form that contains ``marker`` (as in tests/flows.py)."""
-    for match in re.finditer(r'<form[^>]*action="([^"]+)"[^>]*>(.*?)</form>', html, re.S):
-        if marker in match.group(2):
-            return unescape(match.group(1))
-    raise RuntimeError(f"no form containing {marker!r} in page:\n{html[:2000]}")
-
-
 def authorize(browser: requests.Session, url: str) -> tuple[requests.Response, str, str]:
     """GET /authorize for demo-spa; returns the response, the code_verifier and the state."""
     verifier, challenge = pkce_pair()
@@ -307,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     print_machine()
     with tempfile.TemporaryDirectory(prefix="pocket-op-bench-") as data_dir:
-        server = Server(data_dir)
+        server = ChildServer(Path(data_dir) / "data", first_start=True)
         print(f"server: {server.url} (pid {server.process.pid})")
         try:
             benchmark(server.url, server.machine_secret, args.seconds, args.flows)
