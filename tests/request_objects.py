@@ -82,16 +82,17 @@ class DocumentHost:
     """A loopback HTTP server answering GET /<name> with the document saved under name."""
 
     def __init__(self):
-        self.documents: dict[str, tuple[int, str]] = {}
+        self.documents: dict[str, tuple[int, str, str]] = {}
         self.requests: list[str] = []
         host = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802 - http.server naming
                 host.requests.append(self.path)
-                status, body = host.documents.get(self.path, (404, "not found"))
+                status, body, content_type = host.documents.get(
+                    self.path, (404, "not found", "text/plain"))
                 self.send_response(status)
-                self.send_header("Content-Type", "application/oauth-authz-req+jwt")
+                self.send_header("Content-Type", content_type)
                 self.end_headers()
                 self.wfile.write(body.encode())
 
@@ -102,8 +103,9 @@ class DocumentHost:
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
-    def put(self, path: str, body: str, status: int = 200) -> str:
-        self.documents[path] = (status, body)
+    def put(self, path: str, body: str, status: int = 200,
+            content_type: str = "application/oauth-authz-req+jwt") -> str:
+        self.documents[path] = (status, body, content_type)
         return self.url + path
 
     def stop(self) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, Response
 
+from ..oauth.login_throttle import FailedSignIns
 from ..store import NotFound
 from . import (
     clients,
@@ -24,7 +25,6 @@ from . import (
     users,
 )
 from .api import AdminError
-from .login import FailedLogins
 
 RESOURCES = (login, clients, scopes, users, keys, sessions, settings, events, portability)
 
@@ -40,7 +40,7 @@ def store_not_found(error: NotFound) -> Response:
 def init_app(app: Flask) -> None:
     """Call after the store is seeded: the session signing key derives from the install."""
     guard.init_app(app)
-    app.extensions["pocket_op.admin_failed_logins"] = FailedLogins()
+    app.extensions["pocket_op.admin_failed_logins"] = FailedSignIns()
     bp = Blueprint("admin_api", __name__, url_prefix=guard.PREFIX)
     bp.register_error_handler(AdminError, admin_error)
     bp.register_error_handler(NotFound, store_not_found)

@@ -9,13 +9,12 @@ Failed sign-ins are throttled per address: five a minute, then 429.
 from __future__ import annotations
 
 import secrets
-import threading
 import time
-from collections import defaultdict, deque
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from ..events import emit
+from ..oauth.login_throttle import FailedSignIns
 from ..seed import ADMIN_USERNAME
 from . import guard
 from .api import AdminError, Problems, no_content, read_json, take_text
@@ -26,35 +25,7 @@ MAX_FAILURES = 5  # failed sign-ins allowed per address and window
 FAILURE_WINDOW = 60.0  # seconds
 
 
-class FailedLogins:
-    """Recent failed sign-ins per client address, in memory (a restart forgets them)."""
-
-    def __init__(self, limit: int = MAX_FAILURES, window: float = FAILURE_WINDOW):
-        self.limit, self.window = limit, window
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
-
-    def retry_after(self, address: str, now: float | None = None) -> int | None:
-        """Seconds until ``address`` may try again, or None if it may now."""
-        now = time.time() if now is None else now
-        with self._lock:
-            failures = self._failures.get(address)
-            while failures and failures[0] <= now - self.window:
-                failures.popleft()
-            if failures is None or len(failures) < self.limit:
-                return None
-            return max(1, int(failures[0] + self.window - now + 0.999))
-
-    def record(self, address: str, now: float | None = None) -> None:
-        with self._lock:
-            self._failures[address].append(time.time() if now is None else now)
-
-    def clear(self, address: str) -> None:
-        with self._lock:
-            self._failures.pop(address, None)
-
-
-def failed_logins() -> FailedLogins:
+def failed_logins() -> FailedSignIns:
     return current_app.extensions["pocket_op.admin_failed_logins"]
 
 
@@ -82,7 +53,7 @@ def cookie_path() -> str:
 @bp.post("/session")
 def create_session() -> Response:
     address = request.remote_addr or ""
-    wait = failed_logins().retry_after(address)
+    wait = failed_logins().retry_after(ADMIN_USERNAME, address, MAX_FAILURES, FAILURE_WINDOW)
     if wait is not None:
         error = AdminError(429, "too_many_requests",
                            "Too many failed sign-ins; try again in a minute.")
@@ -91,10 +62,10 @@ def create_session() -> Response:
         return response
     username, password = read_credentials()
     if not current_app.store.check_admin_password(username, password):
-        failed_logins().record(address)
+        failed_logins().record(ADMIN_USERNAME, address, MAX_FAILURES, FAILURE_WINDOW)
         emit("admin.login_failed", ip=address)
         raise AdminError(401, "unauthorized", "Wrong admin username or password.")
-    failed_logins().clear(address)
+    failed_logins().clear(ADMIN_USERNAME, address)
     session_id = secrets.token_urlsafe(24)
     expires_at = time.time() + guard.SESSION_LIFETIME
     current_app.store.save_admin_session(session_id, expires_at)

@@ -2,14 +2,14 @@
 succeeds, and fails with invalid_client when wrong (RFC 6749 §5.2, RFC 7523 §3)."""
 
 import json
-import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from jwcrypto import jwk as jc_jwk
 from jwcrypto import jwt as jc_jwt
+
+from tests.request_objects import DocumentHost
 
 SECRET = "a-long-enough-client-secret-for-hs256-0123456789"
 CLIENT_KEY = jc_jwk.JWK.generate(kty="EC", crv="P-256", kid="client-key-1")
@@ -58,24 +58,10 @@ def server(tmp_path_factory):
 @pytest.fixture(scope="module")
 def jwks_host():
     """A client's jwks_uri on loopback."""
-    body = json.dumps({"keys": [json.loads(CLIENT_KEY.export_public())]}).encode()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - http.server naming
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/jwks.json"
-    httpd.shutdown()
-    httpd.server_close()
+    host = DocumentHost()
+    body = json.dumps({"keys": [json.loads(CLIENT_KEY.export_public())]})
+    yield host.put("/jwks.json", body, content_type="application/json")
+    host.stop()
 
 
 def test_client_secret_basic_succeeds(server):

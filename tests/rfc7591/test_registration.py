@@ -4,13 +4,12 @@ request bodies that are not client metadata."""
 
 import base64
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from joserfc.jwk import ECKey
 
 from tests.flows import Browser, redirect_params, spa_request
+from tests.request_objects import DocumentHost
 
 NATIVE = {
     "client_name": "Registered native app", "application_type": "native",
@@ -36,27 +35,10 @@ def server(fresh_server):
 
 @pytest.fixture
 def sector(request):
-    """A loopback web server answering every GET with ``request.param`` as JSON."""
-    body = json.dumps(request.param).encode()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/sector.json"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join(10)
+    """A loopback web server answering GET /sector.json with ``request.param`` as JSON."""
+    host = DocumentHost()
+    yield host.put("/sector.json", json.dumps(request.param), content_type="application/json")
+    host.stop()
 
 
 def test_registration_is_201_with_the_metadata_and_what_the_server_issued(server):
