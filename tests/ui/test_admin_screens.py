@@ -165,6 +165,8 @@ def test_rotating_a_key_publishes_the_new_kid_signs_with_it_and_keeps_the_old(ad
     old_kid = active_rsa_kid(admin)
     admin.locator("table.list tbody tr", has_text=old_kid).locator("text=Rotate").click()
     expect(admin.locator("#toast")).to_contain_text("is active")
+    # The toast shows before the list reloads: wait for the old key's row to change.
+    expect(admin.locator("table.list tbody tr", has_text=old_kid)).to_contain_text("published")
     new_kid = active_rsa_kid(admin)
     screenshot(admin, "keys")
     assert new_kid != old_kid
