@@ -152,6 +152,10 @@ def run_import(args: argparse.Namespace, flags: dict) -> int:
     with app.app_context():
         try:
             done = portability.import_config(app.store, data, mode, settings_file(app))
+        except portability.InvalidExport as exc:  # client metadata refused by registration
+            raise StartupError(f"{path} is not a valid export: {exc}",
+                               "fix what it names, or give a file written by pocket-op export"
+                               ) from None
         except AlreadyExists as exc:
             raise StartupError(f"cannot import {path}: {exc} exists with another sub",
                                "rename it in the file or import with --replace") from None

@@ -1,20 +1,80 @@
 """Logging: a line per request (method, path, status, duration, client_id when known) and
-the event lines, to a rotating file in the log dir and, when headless, to stdout."""
+the event lines, to a rotating file in the log dir and, when headless, to stdout.
+
+With the setting ``http_logging`` on, each request to the OP's endpoints is also recorded
+for the Logs screen (event ``http.request``): method, path, status, duration, client and
+user when known, the parameters and the response, redacted by ``app.redaction`` (secrets
+removed, tokens fingerprinted, JWTs decoded without their signature) and capped in size.
+The admin API and the static files are not recorded: they would only be noise (and the Logs
+screen's own polling would record itself).
+
+Request rows are written in batches (``PendingRows``): one SQLite commit (an fsync) per
+request would halve the throughput of a cheap endpoint. A batch is written when it holds
+BATCH_ROWS rows, when its oldest row is FLUSH_AFTER seconds old (checked at each request),
+and before ``/admin/api/events`` reads, so the Logs screen always sees every request that
+was answered before it asked. Rows still pending when the process ends are lost; they are
+log rows, never state.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
+import secrets
 import sys
+import threading
 import time
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
-from flask import Flask, g, request
+from flask import Flask, Response, current_app, g, request
+from werkzeug.exceptions import HTTPException
 
+from .redaction import describe_token, redact, redact_fields
 from .startup import ensure_writable_dir
 
 LOG_FILE = "pocket-op.log"
 request_log = logging.getLogger("pocket_op.request")
+#: Paths (below the issuer's) never recorded for the Logs screen.
+NOT_RECORDED = ("/admin", "/static/", "/favicon.ico", "/healthz")
+MAX_BODY = 256_000  # bytes of a response body read to redact it
+MAX_RECORD = 32_000  # characters of one recorded request or response, once redacted
+JSON_TYPES = ("application/json",)
+JWT_TYPES = ("application/jwt",)
+BATCH_ROWS = 50
+FLUSH_AFTER = 0.5  # seconds
+PENDING = "pocket_op.pending_request_rows"  # app.extensions key
+
+
+class PendingRows:
+    """Request rows waiting to be written together."""
+
+    def __init__(self):
+        self._rows: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+
+    def add(self, row: dict[str, Any]) -> None:
+        with self._lock:
+            self._rows.append(row)
+
+    def take(self, force: bool) -> list[dict[str, Any]]:
+        """The rows due to be written (all of them when ``force``), removed from the queue."""
+        with self._lock:
+            due = force or len(self._rows) >= BATCH_ROWS or (
+                self._rows and time.time() - self._rows[0]["at"] >= FLUSH_AFTER)
+            rows, self._rows = (self._rows, []) if due else ([], self._rows)
+        return rows
+
+
+def flush_request_rows(force: bool = True) -> None:
+    """Write the pending request rows (when due, unless ``force``)."""
+    from .events import write_rows
+
+    rows = current_app.extensions[PENDING].take(force)
+    if rows:
+        write_rows(rows)
 
 
 def configure(log_dir: str, level: str) -> Path:
@@ -45,9 +105,10 @@ def log_to_stdout() -> None:
 
 def _start_timer() -> None:
     g.request_started = time.perf_counter()
+    g.request_id = secrets.token_hex(8)
 
 
-def _log_request(response):
+def _log_request(response: Response) -> Response:
     started = g.get("request_started")
     duration = (time.perf_counter() - started) * 1000 if started else 0.0
     client_id = g.get("client_id")
@@ -55,9 +116,130 @@ def _log_request(response):
         "%s %s %s %d %.1fms%s", request.remote_addr, request.method, request.path,
         response.status_code, duration, f" client_id={client_id}" if client_id else "",
     )
+    try:
+        if current_app.settings.get("http_logging", True) and is_recorded(request.path):
+            record_request(response, duration)
+        flush_request_rows(force=False)
+    except Exception:  # the request was served: a log row must not turn it into a 500
+        request_log.exception("could not record %s %s", request.method, request.path)
     return response
 
 
+def is_recorded(path: str) -> bool:
+    return not any(path == prefix.rstrip("/") or path.startswith(prefix)
+                   for prefix in NOT_RECORDED)
+
+
+def record_request(response: Response, duration: float) -> None:
+    from .events import row
+
+    sent = request_part()
+    answered = response_part(response)
+    error = answered.pop("error", None) if isinstance(answered, dict) else None
+    fields: dict[str, Any] = {
+        "method": request.method, "path": request.path, "status": response.status_code,
+        "duration_ms": round(duration, 1), "request": sent, "response": answered,
+    }
+    if error:
+        fields["error"] = error
+    failed = response.status_code >= 400 or bool(error)
+    client_id = g.get("client_id") or first(sent.get("query", {}).get("client_id")) \
+        or first((sent.get("form") or {}).get("client_id"))
+    login = g.get("login")
+    sub = login[0].sub if login and login[0] is not None else g.get("event_sub")
+    current_app.extensions[PENDING].add(row(
+        "http.request", fields, "error" if failed else "info",
+        client_id=client_id if isinstance(client_id, str) else None, sub=sub))
+
+
+def first(value: Any) -> Any:
+    return value[0] if isinstance(value, list) and value else value
+
+
+def params(pairs) -> dict[str, Any]:
+    """Parameters as {name: value}, or {name: [values]} when one is given several times."""
+    collected: dict[str, Any] = {}
+    for name, value in pairs:
+        if name in collected:
+            previous = collected[name]
+            collected[name] = [*previous, value] if isinstance(previous, list) else [
+                previous, value]
+        else:
+            collected[name] = value
+    return redact_fields(collected)
+
+
+def request_part() -> dict[str, Any]:
+    part: dict[str, Any] = {}
+    if request.args:
+        part["query"] = params(request.args.items(multi=True))
+    if request.mimetype == "application/x-www-form-urlencoded":
+        try:
+            part["form"] = params(request.form.items(multi=True))
+        except HTTPException as error:  # e.g. a body over the size limit
+            part["form"] = f"(not read: {error.name})"
+    elif request.mimetype == "application/json" or request.mimetype.endswith("+json"):
+        body = request.get_json(silent=True)
+        part["json"] = redact(body) if body is not None else "(not valid JSON)"
+    elif request.content_length:
+        part["body"] = f"{request.mimetype or 'no content type'}, {request.content_length} bytes"
+    headers = {name.lower(): redact(value, name) for name, value in request.headers.items()
+               if name.lower() in ("authorization", "dpop", "content-type", "origin")}
+    if headers:
+        part["headers"] = headers
+    return limited(part)
+
+
+def response_part(response: Response) -> dict[str, Any]:
+    part: dict[str, Any] = {"content_type": response.mimetype or None}
+    location = response.headers.get("Location")
+    if location:
+        part.update(describe_location(location))
+    if response.is_streamed or response.direct_passthrough:
+        return part
+    data = response.get_data()
+    part["size"] = len(data)
+    if not data or len(data) > MAX_BODY:
+        return part
+    mimetype = response.mimetype or ""
+    if mimetype in JSON_TYPES or mimetype.endswith("+json"):
+        try:
+            body = json.loads(data)
+        except ValueError:
+            return part
+        part["body"] = redact(body)
+        if isinstance(body, dict) and isinstance(body.get("error"), str):
+            part["error"] = body["error"]
+    elif mimetype in JWT_TYPES or mimetype.endswith("+jwt"):
+        part["body"] = describe_token(data.decode("ascii", "replace").strip())
+    return limited(part)
+
+
+def describe_location(location: str) -> dict[str, Any]:
+    """A redirect: where to, and its query and fragment parameters (redacted)."""
+    parts = urlsplit(location)
+    described: dict[str, Any] = {
+        "location": parts._replace(query="", fragment="").geturl()}
+    for name, text in (("query", parts.query), ("fragment", parts.fragment)):
+        if text:
+            described[f"location_{name}"] = params(parse_qsl(text, keep_blank_values=True))
+    for name in ("location_query", "location_fragment"):
+        error = described.get(name, {}).get("error")
+        if isinstance(error, str):
+            described["error"] = error
+    return described
+
+
+def limited(part: dict[str, Any]) -> dict[str, Any]:
+    """``part``, or a truncated text of it when it is too large to keep whole."""
+    text = json.dumps(part, default=str)
+    if len(text) <= MAX_RECORD:
+        return part
+    return {"truncated": f"{len(text)} characters kept as the first {MAX_RECORD}",
+            "text": text[:MAX_RECORD]}
+
+
 def init_app(app: Flask) -> None:
+    app.extensions[PENDING] = PendingRows()
     app.before_request(_start_timer)
     app.after_request(_log_request)

@@ -13,6 +13,7 @@ from flask import Blueprint, Flask, Response
 from ..oauth.login_throttle import FailedSignIns
 from ..store import NotFound
 from . import (
+    acrs,
     clients,
     events,
     guard,
@@ -22,11 +23,13 @@ from . import (
     scopes,
     sessions,
     settings,
+    try_it,
     users,
 )
 from .api import AdminError
 
-RESOURCES = (login, clients, scopes, users, keys, sessions, settings, events, portability)
+RESOURCES = (login, clients, scopes, users, keys, sessions, settings, events, portability, try_it,
+             acrs)
 
 
 def admin_error(error: AdminError) -> Response:

@@ -16,8 +16,11 @@ from authlib.oauth2 import OAuth2Error
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from ..events import emit
+from ..oauth import request_object
+from ..oauth.discovery import metadata as discovery_metadata
 from ..oauth.endpoints.registration import ISSUED, SECRET_METHODS
-from ..oauth.metadata import validate_client_metadata
+from ..oauth.metadata import ENCRYPTION_PAIRS, validate_client_metadata
+from ..oauth.tokens import JWE_ALGS, JWE_ENCS, SIGNING_ALGS
 from ..store import AlreadyExists
 from ..store.crypto import generate_secret
 from ..store.records import ClientRecord
@@ -123,6 +126,30 @@ def sync_secret(client_id: str, method: str) -> str | None:
 def list_clients() -> Response:
     records = current_app.store.find_clients(request.args.get("q") or None)
     return jsonify({"clients": [client_body(record) for record in records]})
+
+
+@bp.get("/client-options")
+def client_options() -> Response:
+    """The values each choice field of the client form accepts: exactly what the metadata
+    validation accepts (discovery does not list every one, e.g. the introspection algs)."""
+    discovery = discovery_metadata()
+    options: dict[str, list[str]] = {
+        key: list(discovery.get(f"{key}s_supported", [])) for key in (
+            "grant_type", "response_type", "token_endpoint_auth_method", "subject_type",
+            "acr_value")}
+    options |= {
+        "application_type": ["web", "native"],
+        "signing_alg": list(SIGNING_ALGS),
+        "request_object_signing_alg": list(request_object.SIGNING_ALGS),
+        "token_endpoint_auth_signing_alg": list(discovery.get(
+            "token_endpoint_auth_signing_alg_values_supported", [])),
+        "scope": [scope.name for scope in current_app.store.find_scopes()],
+    }
+    for alg_field, enc_field, _ in ENCRYPTION_PAIRS:
+        request_objects = alg_field.startswith("request_object")
+        options[alg_field] = list(request_object.ENCRYPTION_ALGS if request_objects else JWE_ALGS)
+        options[enc_field] = list(request_object.ENCRYPTION_ENCS if request_objects else JWE_ENCS)
+    return jsonify(options)
 
 
 @bp.get("/clients/<client_id>")

@@ -33,6 +33,8 @@ class Interaction:
     login_done: bool = False
     consent_done: bool = False
     errors: list[str] = field(default_factory=list)
+    #: (value, description) of the ACRs the login page offers (app.oauth.acr.login_choices)
+    acr_choices: list[tuple[str, str]] = field(default_factory=list)
 
 
 class Interactions:
@@ -86,15 +88,16 @@ def current_login() -> tuple[UserRecord | None, SessionRecord | None]:
     return (user, session) if user.active else (None, None)
 
 
-def sign_in(user: UserRecord, amr: list[str]) -> SessionRecord:
-    """A new SSO session (a new random id at every login: no session fixation), ending the
-    browser's previous one. The cookie is set by ``set_cookies`` on the response."""
+def sign_in(user: UserRecord, amr: list[str], acr: str | None = None) -> SessionRecord:
+    """A new SSO session at ``acr`` (a new random id at every login: no session fixation),
+    ending the browser's previous one. The cookie is set by ``set_cookies`` on the
+    response."""
     store = current_app.store
     _, previous = current_login()
     if previous is not None:
         store.end_session(previous.sid)
     cookie, session = store.create_session(
-        user.sub, acr="0", amr=amr, user_agent=request.headers.get("User-Agent", ""),
+        user.sub, acr=acr, amr=amr, user_agent=request.headers.get("User-Agent", ""),
         ip=request.remote_addr or "")
     g.login = (user, session)
     g.new_session_cookie = cookie

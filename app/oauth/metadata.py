@@ -90,6 +90,16 @@ def strings(field: str, value: Any) -> None:
         raise invalid(field, "expected an array of strings")
 
 
+def acr_values(field: str, value: Any) -> None:
+    """OIDC Registration §2 ``default_acr_values`` and Janssen's ``authorized_acr_values``:
+    only ACRs enabled in the Enabled ACRs screen, which the login page can satisfy."""
+    strings(field, value)
+    enabled = {record.value for record in current_app.store.find_acrs(enabled=True)}
+    unknown = [item for item in value if item not in enabled]
+    if unknown:
+        raise invalid(field, f"'{unknown[0]}' is not an enabled ACR")
+
+
 #: The largest number of seconds a lifetime or max age may be: a 32-bit int, as the Janssen
 #: Auth Server stores them (larger ones overflow when added to the clock).
 MAX_SECONDS = 2**31 - 1
@@ -187,7 +197,7 @@ FIELDS: dict[str, Check] = {
     "request_object_signing_alg": one_of(*request_object.SIGNING_ALGS),
     "token_endpoint_auth_signing_alg": string,
     "default_max_age": integer(0), "require_auth_time": boolean,
-    "default_acr_values": strings, "initiate_login_uri": secure_url, "request_uris": urls,
+    "default_acr_values": acr_values, "initiate_login_uri": secure_url, "request_uris": urls,
     # JARM, RFC 9701 (signed introspection responses)
     "authorization_signed_response_alg": signing_alg,
     "introspection_signed_response_alg": signing_alg,
@@ -203,7 +213,7 @@ FIELDS: dict[str, Check] = {
     "access_token_lifetime": integer(1), "redirect_uris_regex": regex,
     "authorized_origins": origins, "allow_spontaneous_scopes": boolean,
     "spontaneous_scopes": regexes, "default_prompt_login": boolean,
-    "authorized_acr_values": strings, "par_lifetime": integer(1), "require_par": boolean,
+    "authorized_acr_values": acr_values, "par_lifetime": integer(1), "require_par": boolean,
     # pocket-op
     "require_pkce": boolean,
 }

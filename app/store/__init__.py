@@ -3,9 +3,8 @@
 It may import peewee, sqlite3 and ``cryptography``, never Flask or Authlib. Protocol code
 calls methods such as ``get_client``, ``consume_code`` or ``save_token`` and receives plain
 records; it never touches the ORM. Two errors: ``NotFound`` and ``AlreadyExists``.
-One module per aggregate (clients, users, scopes, keys, grants, sessions, audit, assertions)
-contributes
-its methods to ``Store``.
+One module per aggregate (clients, users, scopes, keys, grants, sessions, audit, assertions,
+acrs) contributes its methods to ``Store``.
 """
 
 from __future__ import annotations
@@ -15,6 +14,7 @@ import uuid
 from pathlib import Path
 
 from ..errors import StartupError
+from .acrs import AcrStore
 from .assertions import AssertionStore
 from .audit import AuditStore
 from .clients import ClientStore
@@ -35,7 +35,7 @@ KEY_CHECK = "pocket-op key check"
 
 
 class Store(ClientStore, UserStore, ScopeStore, KeyStore, GrantStore, SessionStore, AuditStore,
-            AssertionStore):
+            AssertionStore, AcrStore):
     def __init__(self, db, box: SecretBox):
         self.db = db
         self.box = box

@@ -116,9 +116,27 @@ class AuditEvent(Model):
     at = FloatField()
     event = TextField()
     fields = JSONText()
+    level = TextField(default="info")
+    client_id = TextField(null=True)
+    sub = TextField(null=True)
+    endpoint = TextField(null=True)
+    request_id = TextField(null=True)
 
     class Meta:
         table_name = "audit_events"
+
+
+class Acr(Model):
+    value = TextField(primary_key=True)
+    level = IntegerField()
+    description = TextField(default="")
+    enabled = BooleanField(default=True)
+    is_default = BooleanField(default=False)
+    created_at = FloatField()
+    updated_at = FloatField()
+
+    class Meta:
+        table_name = "acrs"
 
 
 class SsoSession(Model):
@@ -204,7 +222,7 @@ class AssertionJti(Model):
         table_name = "assertion_jtis"
 
 
-ALL = (Setting, Client, User, Admin, Claim, Scope, ScopeClaim, SigningKey, AuditEvent,
+ALL = (Setting, Client, User, Admin, Claim, Scope, ScopeClaim, SigningKey, AuditEvent, Acr,
        SsoSession, SessionClient, Consent, AuthorizationCode, Token, AssertionJti)
 
 

@@ -97,3 +97,30 @@ class EventRecord:
     at: float
     event: str
     fields: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """A row of the Logs screen: an audit event or a recorded HTTP request (``http.request``)
+    with the columns it is filtered on."""
+
+    id: int
+    at: float
+    event: str
+    fields: dict[str, Any]
+    level: str = "info"
+    client_id: str | None = None
+    sub: str | None = None
+    endpoint: str | None = None
+    request_id: str | None = None
+
+
+@dataclass(frozen=True)
+class AcrRecord:
+    value: str
+    level: int
+    description: str
+    enabled: bool
+    default: bool
+    created_at: float
+    updated_at: float

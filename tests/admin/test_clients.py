@@ -281,3 +281,35 @@ def test_each_change_emits_its_event_with_the_client_id_and_no_secret(api, actio
     assert found["fields"]["client_id"] in ("x1", "demo-web")
     secret = response.json().get("client_secret") if response.content else None
     assert not secret or secret not in json.dumps(api.events(event))
+
+
+OPTION_FIELDS = [("id_token_signed_response_alg", "signing_alg"),
+                 ("introspection_signed_response_alg", "signing_alg"),
+                 ("access_token_signing_alg", "signing_alg"),
+                 ("request_object_signing_alg", "request_object_signing_alg"),
+                 ("userinfo_encrypted_response_enc", "userinfo_encrypted_response_enc"),
+                 ("subject_type", "subject_type")]
+
+
+@pytest.mark.parametrize(("field", "option"), OPTION_FIELDS,
+                         ids=[field for field, _ in OPTION_FIELDS])
+def test_each_offered_choice_is_accepted_and_another_value_is_refused(api, field, option):
+    choices = api.get("/client-options").json()[option]
+    assert choices
+    extra = {"userinfo_encrypted_response_alg": "RSA-OAEP", "jwks_uri": "https://k.example/j"}
+    for value in choices:
+        metadata = {**MACHINE, field: value, **(extra if "encrypted" in field else {})}
+        response = api.post("/clients", json={"metadata": metadata})
+        assert response.status_code == 201, (value, response.text)
+    refused = api.post("/clients", json={"metadata": {**MACHINE, field: "XX999"}})
+    assert refused.status_code == 400 and field in refused.json()["fields"]
+
+
+def test_the_offered_grants_methods_and_acrs_are_discovery_s(api, server):
+    options = api.get("/client-options").json()
+    discovery = server.get("/.well-known/openid-configuration").json()
+    assert options["grant_type"] == discovery["grant_types_supported"]
+    assert options["token_endpoint_auth_method"] == discovery[
+        "token_endpoint_auth_methods_supported"]
+    assert options["acr_value"] == discovery["acr_values_supported"]
+    assert set(options["scope"]) == {scope.name for scope in server.store.find_scopes()}

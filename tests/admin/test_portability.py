@@ -41,8 +41,12 @@ def exported_keys(api: AdminApi) -> list[dict]:
 def source(server):
     """A server whose configuration differs from a first start in every section."""
     store = server.store
+    store.create_acr("urn:example:hw", 3, "Hardware key")  # the extra client names it
+    store.set_default_acr("urn:example:hw")
+    store.update_acr("urn:pocket-op:mfa", enabled=False)
     store.save_client_secret("demo-machine", TEST_SECRET)
-    store.create_client("extra", EXTRA_CLIENT, secret="extra-secret", trusted=True,
+    store.create_client("extra", {**EXTRA_CLIENT, "default_acr_values": ["urn:example:hw"]},
+                        secret="extra-secret", trusted=True,
                         expires_at=4102444800.0)
     store.update_client("demo-web", active=False)
     store.create_scope("api.admin", "oauth", "Administer the demo API")
@@ -78,7 +82,8 @@ def target_api(target) -> AdminApi:
 def test_export_is_marked_and_holds_every_section(api):
     data = api.get("/export").json()
     assert data["format"] == "pocket-op/1"
-    assert set(data) == {"format", "exported_at", "clients", "scopes", "users", "settings"}
+    assert set(data) == {"format", "exported_at", "clients", "scopes", "users", "acrs",
+                         "settings"}
 
 
 def test_export_holds_client_secrets_in_clear_and_password_hashes(api, server):
@@ -210,3 +215,96 @@ def test_export_and_import_need_the_admin(server):
     anonymous = AdminApi(server)
     assert anonymous.get("/export").status_code == 401
     assert anonymous.post("/import", json={}).status_code == 401
+
+
+def client_index(data: dict, client_id: str) -> int:
+    return next(i for i, client in enumerate(data["clients"]) if client["client_id"] == client_id)
+
+
+def test_client_metadata_goes_through_registration_s_validation_every_problem_at_once(
+        api, server):
+    data = api.get("/export").json()
+    web, machine = client_index(data, "demo-web"), client_index(data, "demo-machine")
+    data["clients"][web]["metadata"]["redirect_uris"] = ["http://example.com/cb"]
+    data["clients"][machine]["metadata"]["token_endpoint_auth_method"] = "magic"
+    response = api.post("/import", params={"mode": "replace"}, json=data)
+    assert response.status_code == 400
+    fields = response.json()["fields"]
+    assert fields == {
+        f"clients[{web}].redirect_uris": "plain http is only for localhost and loopback "
+                                         "addresses",
+        f"clients[{machine}].token_endpoint_auth_method": "unsupported value"}
+    stored = server.store.get_client("demo-web").metadata["redirect_uris"]
+    assert stored == ["http://localhost:3000/callback"]
+
+
+def test_a_client_scope_is_checked_against_the_scopes_the_import_leaves(api, server):
+    data = api.get("/export").json()
+    data["clients"].append({"client_id": "uses-new-scope", "metadata": {
+        **EXTRA_CLIENT, "scope": "api.reports"}, "secret": "s", "trusted": False,
+        "active": True, "expires_at": None})
+    refused = api.post("/import", json=data)
+    assert refused.status_code == 400
+    assert refused.json()["fields"] == {
+        f"clients[{len(data['clients']) - 1}].scope": "unknown scope value"}
+    data["scopes"].append({"name": "api.reports", "kind": "oauth", "description": "Reports",
+                           "claims": [], "builtin": False})
+    assert api.post("/import", json=data).status_code == 200
+    assert server.store.get_client("uses-new-scope").metadata["scope"] == "api.reports"
+
+
+@pytest.mark.parametrize(("change", "field", "message"), [
+    (lambda client: client["metadata"].update(client_secret="x"), "client_secret",
+     "issued by the server, not client metadata"),
+    (lambda client: client.update(secret=None), "secret",
+     "required by token_endpoint_auth_method client_secret_basic"),
+    (lambda client: client["metadata"].update(grant_types=["authorization_code"],
+                                              redirect_uris=[]),
+     "redirect_uris", "missing: the grant types need them"),
+    (lambda client: client["metadata"].update(jwks_uri="ftp://keys.example/jwks"), "jwks_uri",
+     "expected an absolute http(s) URL"),
+], ids=["issued-field", "secret-missing", "redirect-uris-missing", "jwks-uri"])
+def test_an_imported_client_is_refused_as_registration_would_refuse_it(
+        api, change, field, message):
+    data = api.get("/export").json()
+    index = client_index(data, "demo-machine")
+    data["clients"][index]["secret"] = TEST_SECRET
+    change(data["clients"][index])
+    response = api.post("/import", json=data)
+    assert response.status_code == 400
+    assert response.json()["fields"] == {f"clients[{index}].{field}": message}
+    assert f"clients[{index}].{field}" in response.json()["error_description"]
+
+
+def test_the_acrs_travel_with_the_clients_that_name_them(exported, target, target_api):
+    response = target_api.post("/import", params={"mode": "replace"}, json=exported)
+    assert response.status_code == 200, response.text
+    acrs = {acr.value: acr for acr in target.store.find_acrs()}
+    assert acrs["urn:example:hw"].default and acrs["urn:example:hw"].level == 3
+    assert not acrs["urn:pocket-op:mfa"].enabled
+    supported = target.get("/.well-known/openid-configuration").json()["acr_values_supported"]
+    assert "urn:example:hw" in supported and "urn:pocket-op:mfa" not in supported
+
+
+def test_replace_leaves_exactly_the_file_s_acrs_and_an_older_file_leaves_them_alone(
+        exported, target, target_api):
+    target.store.create_acr("urn:target:only", 1)
+    older = {name: value for name, value in exported.items() if name != "acrs"}
+    assert target_api.post("/import", params={"mode": "replace"}, json={
+        **older, "clients": [c for c in older["clients"] if c["client_id"] != "extra"],
+    }).status_code == 200
+    assert "urn:target:only" in {acr.value for acr in target.store.find_acrs()}
+    assert target_api.post("/import", params={"mode": "replace"},
+                           json=exported).status_code == 200
+    assert {acr.value for acr in target.store.find_acrs()} == {
+        acr["value"] for acr in exported["acrs"]}
+
+
+def test_an_acr_section_without_one_enabled_default_is_refused(exported, target, target_api):
+    before = target_api.get("/export").json()
+    acrs = [{**acr, "default": False} for acr in exported["acrs"]]
+    response = target_api.post("/import", params={"mode": "replace"},
+                               json={**exported, "acrs": acrs})
+    assert response.status_code == 400
+    assert "exactly one default" in response.text
+    assert without_keys(target_api.get("/export").json()) == without_keys(before)

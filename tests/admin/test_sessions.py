@@ -34,7 +34,7 @@ def test_list_shows_the_session_with_user_clients_times_acr_ip_and_user_agent(ap
     assert session["clients"] == ["demo-spa"]
     assert session["ip"] == "127.0.0.1"
     assert session["user_agent"].startswith("python-requests")
-    assert session["acr"] == "0" and session["amr"] == ["pwd"]
+    assert session["acr"] == "1" and session["amr"] == ["pwd"]
     assert session["created_at"] <= session["last_used_at"]
     assert session["expired"] is False
 

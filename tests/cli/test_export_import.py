@@ -24,7 +24,8 @@ def source(tmp_path, seeded_data_dir):
     store = Store.open(data_dir)
     try:
         store.save_client_secret("demo-machine", TEST_SECRET)
-        store.create_client("extra", {"client_name": "Extra"}, secret="extra-secret")
+        store.create_client("extra", {"client_name": "Extra", "grant_types": ["client_credentials"],
+                                      "response_types": []}, secret="extra-secret")
         store.create_scope("api.admin", "oauth", "Administer the demo API")
         store.update_user(store.get_user("alice").sub, password=NEW_PASSWORD)
     finally:
@@ -47,7 +48,7 @@ def test_export_writes_a_0600_file_and_one_summary_line(cli, source, tmp_path):
     path = tmp_path / "export.json"
     result = cli.run("export", str(path), "--data-dir", str(source))
     assert result.returncode == 0, result.stderr
-    assert result.stdout == (f"pocket-op: exported 4 clients, 9 scopes, 2 users, 0 keys, "
+    assert result.stdout == (f"pocket-op: exported 4 clients, 9 scopes, 2 users, 3 acrs, 0 keys, "
                              f"1 setting to {path}\n")
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert json.loads(path.read_text())["format"] == "pocket-op/1"
@@ -73,7 +74,7 @@ def test_export_then_import_into_an_empty_data_dir_gives_the_same_configuration(
     result = cli.run("import", str(tmp_path / "a.json"), "--data-dir", str(target))
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == (
-        f"pocket-op: imported 4 clients, 9 scopes, 2 users, 4 keys, 1 setting from "
+        f"pocket-op: imported 4 clients, 9 scopes, 2 users, 3 acrs, 4 keys, 1 setting from "
         f"{tmp_path / 'a.json'} (merge)")
     again = export(cli, target, tmp_path / "b.json", "--keys")
     assert without_date(again) == without_date(exported)
@@ -125,4 +126,21 @@ def test_a_bad_file_exits_2_with_one_stderr_line_and_changes_nothing(
     result = cli.run("import", str(path), "--replace", "--data-dir", str(source))
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr.count("\n") == 1 and problem in result.stderr
+    assert without_date(export(cli, source, tmp_path / "after.json")) == without_date(before)
+
+
+def test_a_client_registration_would_refuse_exits_2_naming_it_and_changes_nothing(
+        cli, source, tmp_path):
+    data = export(cli, source, tmp_path / "before.json")
+    index = next(i for i, c in enumerate(data["clients"]) if c["client_id"] == "extra")
+    data["clients"][index]["metadata"]["grant_types"] = ["authorization_code"]
+    data["clients"][index]["metadata"]["redirect_uris"] = ["not a uri"]
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(data))
+    result = cli.run("import", str(path), "--replace", "--data-dir", str(source))
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert f"clients[{index}].redirect_uris" in result.stderr
+    assert "Traceback" not in result.stderr
+    before = json.loads((tmp_path / "before.json").read_text())
     assert without_date(export(cli, source, tmp_path / "after.json")) == without_date(before)

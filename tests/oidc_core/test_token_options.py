@@ -108,13 +108,13 @@ def test_acr_is_1_after_a_login_and_0_when_the_session_is_reused(server):
     assert (first["acr"], second["acr"]) == ("1", "0")
 
 
-def test_acr_values_1_forces_a_fresh_login(server):
+def test_acr_values_above_the_sessions_level_force_a_fresh_login(server):
     make_client(server, "c1")
     browser = Browser(server)
     tokens_for(server, "c1", browser)
     page = browser.authorize(client_id="c1", response_type="code", redirect_uri=REDIRECT,
-                             scope="openid", acr_values="1", code_challenge=pkce_pair()[1],
-                             code_challenge_method="S256")
+                             scope="openid", acr_values="urn:pocket-op:mfa",
+                             code_challenge=pkce_pair()[1], code_challenge_method="S256")
     assert 'name="password"' in page.text
 
 

@@ -226,7 +226,8 @@ VALID = [
                         "redirect_uris_regex": r"https://app\.example/.*",
                         "authorized_origins": ["https://app.example", "http://localhost:3000"],
                         "allow_spontaneous_scopes": True, "spontaneous_scopes": [r"user:\d+"],
-                        "default_prompt_login": False, "authorized_acr_values": ["1", "2"],
+                        "default_prompt_login": False,
+                        "authorized_acr_values": ["1", "urn:pocket-op:mfa"],
                         "par_lifetime": 60, "require_par": False,
                         "require_pushed_authorization_requests": False, "require_pkce": True}),
     ("pairwise-one-host", {"subject_type": "pairwise", "redirect_uris": [

@@ -17,7 +17,8 @@ from tests.tokens import header_of, verify_jwt
 
 from .conftest import open_screen, screenshot, sign_in
 
-SCREEN_NAMES = ["Clients", "Scopes", "Users", "Keys", "Sessions", "Configuration", "Logs"]
+SCREEN_NAMES = ["Clients", "Scopes", "Users", "Keys", "Sessions", "Enabled ACRs", "Configuration",
+                "Logs"]
 APP_REDIRECT = "http://127.0.0.1:8765/app-callback"
 
 

@@ -1,5 +1,5 @@
 """The admin screens: one page at ``/admin`` (the shell) and, under ``/admin/static/``, one
-ES module per screen (clients, scopes, users, keys, sessions, settings, logs; ``app.js``
+ES module per screen (clients, scopes, users, keys, sessions, acrs, settings, logs; ``app.js``
 routes between them, ``api.js`` is their only way to the server) and one stylesheet. No build
 step and nothing fetched from elsewhere: the files here are what the browser runs.
 
@@ -17,7 +17,8 @@ from flask import Blueprint, Flask, Response, redirect, render_template, request
 
 #: The screens in nav order: (route name, title). ``settings`` is the Configuration screen.
 SCREENS = (("clients", "Clients"), ("scopes", "Scopes"), ("users", "Users"), ("keys", "Keys"),
-           ("sessions", "Sessions"), ("settings", "Configuration"), ("logs", "Logs"))
+           ("sessions", "Sessions"), ("acrs", "Enabled ACRs"), ("settings", "Configuration"),
+           ("logs", "Logs"))
 #: The shell runs only our own files: no inline script, no other origin, never framed.
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; "
                            "img-src 'self' data:; connect-src 'self'; object-src 'none'; "

@@ -28,6 +28,7 @@ from joserfc.jwk import KeySet
 
 from ...events import emit
 from ...store import NotFound
+from .. import acr
 from ..claims import parse_claims_request, subject_for
 from ..interactions import Interaction, current_login, set_cookies
 from ..jarm import resolve_mode as resolve_jarm_mode
@@ -84,6 +85,7 @@ def validate_openid_request(grant, params: dict[str, str]) -> None:
             and not params.get("code_challenge"):
         raise InvalidRequestError("Missing 'code_challenge': this client must use PKCE.")
     g.claims_request = parse_claims_request(params.get("claims"))
+    g.acr_request = acr.resolve(params, client, g.claims_request)
     prompts = set(params.get("prompt", "").split())
     if prompts - PROMPTS:
         raise InvalidRequestError("Unsupported 'prompt' value in request.")
@@ -96,8 +98,9 @@ def validate_openid_request(grant, params: dict[str, str]) -> None:
 
 
 def needs_login(grant, params, user, session, interaction: Interaction | None) -> bool:
-    """OIDC Core §3.1.2.1: prompt, max_age, id_token_hint and acr_values; the client's
-    default_max_age and the seed's ``default_prompt_login``."""
+    """OIDC Core §3.1.2.1: prompt, max_age, id_token_hint and acr_values (or an acr claim):
+    a session below the level asked needs a new login; the client's default_max_age and
+    the seed's ``default_prompt_login``."""
     if session is None:
         return True
     if interaction is not None and interaction.login_done:
@@ -109,9 +112,7 @@ def needs_login(grant, params, user, session, interaction: Interaction | None) -
     hinted = hinted_subject(params.get("id_token_hint"))
     if hinted is not None and hinted not in (user.sub, subject_for(client, user)):
         return True
-    # acr "0" is a session reused; asking only for "1" means "authenticate now".
-    acr_values = params.get("acr_values", "").split()
-    if acr_values and "0" not in acr_values and "1" in acr_values:
+    if not acr.session_satisfies(g.get("acr_request", acr.AcrRequest()), session):
         return True
     max_age = params.get("max_age") or client.get("default_max_age")
     return max_age is not None and time.time() - session.auth_time > int(max_age)
@@ -170,8 +171,9 @@ def redirect_error(error: OAuth2Error, params: dict[str, str]):
     body = [(k, v) for k, v in error.get_body() if k != "state"]
     if params.get("state"):
         body.append(("state", params["state"]))
+    sent = {name: params[name] for name in ("acr_values", "id_token_hint") if params.get(name)}
     emit("authorization.error", client_id=params.get("client_id"), error=error.error,
-         description=error.description, redirect_uri=error.redirect_uri)
+         description=error.description, redirect_uri=error.redirect_uri, **sent)
     return deliver(error.redirect_uri, body, response_mode(params))
 
 
@@ -205,6 +207,9 @@ def show_step(step: str, params, grant, interaction: Interaction | None, user=No
     """Render the login or consent page of a (new or continuing) interaction."""
     if interaction is None:
         interaction = current_app.interactions.create(params)
+    if step == "login" and "acr_request" in g:
+        interaction.acr_choices = [(record.value, record.description)
+                                   for record in acr.login_choices(g.acr_request)]
     client = grant.request.client
     page = render_template(
         f"{step}.html", interaction=interaction, client=client, user=user,
@@ -239,7 +244,9 @@ def issue(grant, params, user, session, interaction):
     oauth_request.user, oauth_request.session = user, session
     fresh_login = interaction is not None and interaction.login_done
     g.token_context = {"sid": session.sid, "auth_time": session.auth_time,
-                       "acr": "1" if fresh_login else "0", "amr": session.amr,
+                       "acr": acr.token_acr(g.get("acr_request", acr.AcrRequest()), session,
+                                            fresh_login),
+                       "amr": session.amr,
                        "nonce": params.get("nonce"), "claims": g.get("claims_request")}
     response = current_app.oauth.create_authorization_response(
         request=oauth_request, grant_user=user, grant=grant)
@@ -308,4 +315,4 @@ def init_app(app: Flask) -> None:
     app.registry.add_supported("prompt_values_supported", *sorted(PROMPTS))
     app.registry.set_value("authorization_response_iss_parameter_supported", True)
     app.registry.set_value("claims_parameter_supported", True)
-    app.registry.add_supported("acr_values_supported", "0", "1")
+    app.registry.set_dynamic("acr_values_supported", acr.supported_values)

@@ -12,6 +12,7 @@ from flask import current_app, request
 
 from ...events import emit
 from ...store import NotFound
+from ..acr import login_acr
 from ..interactions import Interaction, current_login, set_cookies, sign_in
 from ..login_throttle import wait_message
 from ..responses import error_page
@@ -55,6 +56,10 @@ def login(interaction_id: str):
     if persona in demo_personas():
         username = password = persona  # one-click demo login: works while the demo password does
     client_id, address = interaction.params.get("client_id"), request.remote_addr or ""
+    choices = [value for value, _ in interaction.acr_choices]
+    acr = login_acr(choices, request.form.get("acr"))
+    if choices and acr is None:
+        return login_again(interaction, "Choose one of the authentication levels offered.", 400)
     settings, failures = current_app.settings, current_app.extensions[FAILED_SIGN_INS]
     limits = (settings.login_max_failures, settings.login_failure_window)
     # RFC 6749 §10.10: throttled attempts are refused before the password is checked.
@@ -71,8 +76,8 @@ def login(interaction_id: str):
         emit("login.failed", username=username[:100], ip=address, client_id=client_id)
         return login_again(interaction, "Wrong username or password.", 401)
     failures.clear(username, address)
-    session = sign_in(user, amr=["pwd"])
-    emit("login.succeeded", sub=user.sub, sid=session.sid)
+    session = sign_in(user, amr=["pwd"], acr=acr)
+    emit("login.succeeded", sub=user.sub, sid=session.sid, acr=acr)
     interaction.login_done, interaction.errors = True, []
     return set_cookies(authorization_response(interaction.params, interaction))
 

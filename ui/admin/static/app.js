@@ -11,6 +11,7 @@ const SCREENS = {
   users: () => import("./users.js"),
   keys: () => import("./keys.js"),
   sessions: () => import("./sessions.js"),
+  acrs: () => import("./acrs.js"),
   settings: () => import("./settings.js"),
   logs: () => import("./logs.js"),
 };

@@ -1,44 +1,30 @@
 // Clients: the list (search by id or name), a client's page (copy-ready settings for the
-// app, its secret shown once, every metadata field: a form for the common ones and a JSON
-// editor for the rest), create, edit, regenerate the secret and delete.
-// API: /admin/api/clients (app/admin/clients.py).
+// app, its secret shown once, "Try it", and one input per metadata field in collapsible
+// sections, with a JSON editor for whatever else the client carries), create, edit,
+// regenerate the secret and delete. #/clients/<id>/try/<state> shows a Try it run's result.
+// API: /admin/api/clients (app/admin/clients.py), /admin/api/client-options.
 
 import * as api from "./api.js";
+import { FIELD_NAMES, SECTIONS, fieldInput, readField } from "./client_fields.js";
 import {
   badge, checkbox, clearErrors, confirmed, copyButton, field, formError, h, heading, input,
-  lines, searchBox, select, showErrors, table, textarea, time, toast,
+  searchBox, showErrors, table, textarea, time, toast,
 } from "./dom.js";
+import { renderRun, tryPanel } from "./try_it.js";
 
 const NEW = ":new";
 const RAW = "metadata_json";
 let query = "";
 let shownSecret = null; // {client_id, secret}: the answer that carried it, shown once
 
-/** The metadata fields the form edits; every other one lives in the JSON editor. */
-const FORM_FIELDS = [
-  ["client_name", "Name", "text"],
-  ["application_type", "Application type", "select", () => ["web", "native"]],
-  ["token_endpoint_auth_method", "Client authentication", "select",
-    (d) => d.token_endpoint_auth_methods_supported, "none: a public client (PKCE); the secret methods get a secret shown once"],
-  ["redirect_uris", "Redirect URIs", "lines", null, "one per line; http on localhost and loopback is fine"],
-  ["grant_types", "Grant types", "checks", (d) => d.grant_types_supported],
-  ["response_types", "Response types", "lines", null, "one per line, e.g. code"],
-  ["scope", "Scopes", "text", null, "space-separated scopes the client may ask for"],
-  ["post_logout_redirect_uris", "Post-logout redirect URIs", "lines"],
-  ["subject_type", "Subject type", "select", (d) => ["", ...(d.subject_types_supported || [])]],
-  ["require_pkce", "Require PKCE", "check"],
-  ["access_token_as_jwt", "JWT access tokens (RFC 9068)", "check"],
-  ["access_token_lifetime", "Access token lifetime (seconds)", "number", null, "empty: the server's default"],
-  ["default_prompt_login", "Always prompt=login", "check"],
-];
-const FORM_NAMES = new Set(FORM_FIELDS.map(([name]) => name));
-
 export async function render(root, item) {
   if (item === null) return renderList(root);
-  const discovery = await api.getDiscovery();
-  if (item === NEW) return renderForm(root, null, discovery);
+  const run = item.match(/^(.+)\/try\/([^/]+)$/);
+  if (run) return renderRun(root, run[1], run[2]);
+  const [discovery, options] = await Promise.all([api.getDiscovery(), api.get("/client-options")]);
+  if (item === NEW) return renderForm(root, null, discovery, options);
   const client = await api.get(`/clients/${encodeURIComponent(item)}`);
-  return renderForm(root, client, discovery);
+  return renderForm(root, client, discovery, options);
 }
 
 async function renderList(root) {
@@ -62,64 +48,42 @@ async function renderList(root) {
   await load();
 }
 
-function formInput([name, , kind, options], value, discovery) {
-  if (kind === "select") {
-    const choices = options(discovery) || [];
-    if (value && !choices.includes(value)) choices.push(value);
-    return select(name, choices.map((c) => [c, c || "(default)"]), value ?? choices[0]);
-  }
-  if (kind === "lines") return textarea(name, (value || []).join("\n"), { rows: 3 });
-  if (kind === "check") return checkbox(name, value);
-  if (kind === "number") return input(name, value ?? "", { type: "number", min: 1 });
-  if (kind === "checks") {
-    return h("div", { class: "checks", id: `f-${name}`, name },
-      (options(discovery) || []).map((grant) => h("label", { class: "inline" },
-        h("input", { type: "checkbox", name, value: grant, checked: (value || []).includes(grant) }),
-        ` ${grant}`)));
-  }
-  return input(name, value ?? "");
-}
-
-function readForm(form, original) {
-  const metadata = {};
-  for (const [name, , kind] of FORM_FIELDS) {
-    if (kind === "checks") {
-      metadata[name] = [...form.querySelectorAll(`input[name="${name}"]:checked`)].map((box) => box.value);
-      continue;
-    }
-    const element = form.elements[name];
-    if (kind === "check") {
-      if (element.checked || name in original) metadata[name] = element.checked;
-    } else if (kind === "lines") {
-      const values = lines(element.value);
-      if (values.length || name in original) metadata[name] = values;
-    } else if (kind === "number") {
-      if (element.value !== "") metadata[name] = Number(element.value);
-    } else if (element.value.trim() !== "") {
-      metadata[name] = element.value.trim();
-    }
-  }
-  return metadata;
-}
-
+/** The settings an app needs, each with its copy button, and all of them as .env lines. */
 function settingsBlock(client, discovery) {
+  const metadata = client.metadata;
   const rows = [
     ["issuer", discovery.issuer],
     ["client_id", client.client_id],
-    ["client_secret", client.has_secret ? "(shown once: when created or regenerated)" : "(none: public client)"],
+    ["client_secret", client.has_secret ? "(shown once: when created or regenerated)" : "(none: public client)", false],
     ["discovery_url", `${discovery.issuer}/.well-known/openid-configuration`],
     ["authorization_endpoint", discovery.authorization_endpoint],
     ["token_endpoint", discovery.token_endpoint],
     ["userinfo_endpoint", discovery.userinfo_endpoint],
     ["end_session_endpoint", discovery.end_session_endpoint],
     ["jwks_uri", discovery.jwks_uri],
-    ["redirect_uri", (client.metadata.redirect_uris || [])[0]],
-    ["scope", client.metadata.scope],
+    ["introspection_endpoint", discovery.introspection_endpoint],
+    ["revocation_endpoint", discovery.revocation_endpoint],
+    ["pushed_authorization_request_endpoint", discovery.pushed_authorization_request_endpoint],
+    ...(metadata.redirect_uris || []).map((uri) => ["redirect_uri", uri]),
+    ...(metadata.post_logout_redirect_uris || []).map((uri) => ["post_logout_redirect_uri", uri]),
+    ["scope", metadata.scope],
   ].filter(([, value]) => value);
   const text = rows.map(([name, value]) => `${name}=${value}`).join("\n");
-  return h("section", { class: "card" },
-    h("div", { class: "heading small" }, h("h2", {}, "Settings for your app"), copyButton(() => text)),
-    h("pre", { id: "app-settings", class: "copyable" }, text));
+  // Each line reads name=value (the copy buttons' label is CSS, not text), as in a .env file.
+  return h("section", { class: "card", id: "copy-settings" },
+    h("div", { class: "heading small" }, h("h2", {}, "Settings for your app"), copyButton(() => text, "Copy all")),
+    h("div", { id: "app-settings", class: "copyable settings-lines" }, rows.map(([name, value, copyable]) =>
+      h("div", { class: "line", dataset: { setting: name } },
+        h("code", {}, `${name}=${value}`),
+        copyable === false ? null : h("button", {
+          type: "button", class: "secondary small copy-icon", title: `Copy ${name}`, "aria-label": `Copy ${name}`,
+          onclick: () => copyText(value),
+        })))));
+}
+
+async function copyText(text) {
+  try { await navigator.clipboard.writeText(text); toast("Copied."); }
+  catch { toast("Select the text and copy it (the clipboard is not available)."); }
 }
 
 function secretBox(client) {
@@ -138,23 +102,35 @@ function toLocalInput(seconds) {
   return new Date(date.getTime() - date.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
 }
 
-function renderForm(root, client, discovery) {
+function adminFields(client) {
+  return [
+    field("Trusted (skip consent)", checkbox("trusted", client?.trusted)),
+    field("Active", checkbox("active", client ? client.active : true)),
+    field("Expires at", input("expires_at", toLocalInput(client?.expires_at), { type: "datetime-local" }),
+      "empty: never expires"),
+  ];
+}
+
+function section([id, title, open, fields], metadata, options, extra = []) {
+  const hint = (spec) => (spec.list ? `${spec.hint}; known: ${(options[spec.list] || []).join(" ")}` : spec.hint);
+  return h("details", { class: "section", dataset: { section: id }, open },
+    h("summary", {}, title),
+    h("div", { class: "grid" }, fields.map((spec) => field(spec.label, fieldInput(spec, metadata[spec.name], options), hint(spec))),
+      extra));
+}
+
+function renderForm(root, client, discovery, options) {
   const isNew = client === null;
   const metadata = client ? client.metadata : { grant_types: ["authorization_code"], response_types: ["code"] };
-  const rest = Object.fromEntries(Object.entries(metadata).filter(([name]) => !FORM_NAMES.has(name)));
-  const form = h("form", { class: "card form", novalidate: true },
+  const rest = Object.fromEntries(Object.entries(metadata).filter(([name]) => !FIELD_NAMES.has(name)));
+  const [basics, ...others] = SECTIONS;
+  const form = h("form", { class: "card form client-form", novalidate: true },
     formError(),
     isNew ? field("Client ID", input("client_id", "", { placeholder: "empty: generated" })) : null,
-    h("div", { class: "grid" }, FORM_FIELDS.map((spec) => field(spec[1],
-      formInput(spec, metadata[spec[0]], discovery), spec[4]))),
-    h("fieldset", {}, h("legend", {}, "Admin"),
-      h("div", { class: "grid" },
-        field("Trusted (skip consent)", checkbox("trusted", client?.trusted)),
-        field("Active", checkbox("active", client ? client.active : true)),
-        field("Expires at", input("expires_at", toLocalInput(client?.expires_at), { type: "datetime-local" }),
-          "empty: never expires"))),
-    field("Other metadata (JSON)", textarea(RAW, JSON.stringify(rest, null, 2), { rows: 10, class: "code", spellcheck: false }),
-      "every other client metadata field: signing and encryption algs, JWKS, logout, PAR, ACRs, URIs, contacts, software statement…"),
+    section(basics, metadata, options, adminFields(client)),
+    others.map((spec) => section(spec, metadata, options)),
+    field("Other metadata (JSON)", textarea(RAW, JSON.stringify(rest, null, 2), { rows: 6, class: "code", spellcheck: false }),
+      "any other client metadata the server keeps as given (extensions of your own)"),
     h("div", { class: "buttons" }, h("button", { type: "submit" }, isNew ? "Create client" : "Save changes"),
       h("a", { class: "button secondary", href: "#/clients" }, "Back to the list")));
   form.addEventListener("submit", (event) => { event.preventDefault(); save(form, client, metadata); });
@@ -169,23 +145,57 @@ function renderForm(root, client, discovery) {
   if (!isNew) {
     root.append(h("p", { class: "muted" }, `client_id ${client.client_id} · created ${time(client.created_at)} · updated ${time(client.updated_at)}`));
     root.append(...[secretBox(client), settingsBlock(client, discovery)].filter(Boolean));
+    const panel = h("div", {});
+    root.append(panel);
+    tryPanel(client).then((element) => panel.replaceWith(element)).catch((error) => {
+      if (error.status !== 401) panel.replaceWith(h("p", { class: "error" }, error.message));
+    });
   }
   root.append(form);
 }
 
-async function save(form, client, original) {
-  clearErrors(form);
-  let extra;
+/** The form's metadata, or null after showing the field whose JSON does not parse. */
+function readMetadata(form, original) {
+  const problems = {};
+  let extra = {};
   try {
     extra = JSON.parse(form.elements[RAW].value || "{}");
     if (typeof extra !== "object" || Array.isArray(extra) || extra === null) throw new Error("expected a JSON object");
   } catch (error) {
-    showErrors(form, { message: "The other metadata is not a JSON object.", fields: { [RAW]: error.message } });
-    return;
+    problems[RAW] = error.message;
   }
+  const metadata = { ...extra };
+  for (const [, , , fields] of SECTIONS) {
+    for (const spec of fields) {
+      try {
+        const [present, value] = readField(form, spec, original);
+        if (present) metadata[spec.name] = value;
+      } catch (problem) {
+        problems[problem.field] = problem.message;
+      }
+    }
+  }
+  if (!Object.keys(problems).length) return metadata;
+  showFieldErrors(form, { message: `Invalid '${Object.keys(problems)[0]}': not JSON.`, fields: problems });
+  return null;
+}
+
+/** The API's errors next to their fields, each closed section holding one opened. */
+function showFieldErrors(form, error) {
+  showErrors(form, error, RAW);
+  for (const slot of form.querySelectorAll(".field-error:not([hidden])")) {
+    const details = slot.closest("details");
+    if (details) details.open = true;
+  }
+}
+
+async function save(form, client, original) {
+  clearErrors(form);
+  const metadata = readMetadata(form, original);
+  if (metadata === null) return;
   const expires = form.elements.expires_at.value;
   const body = {
-    metadata: { ...extra, ...readForm(form, original) },
+    metadata,
     trusted: form.elements.trusted.checked,
     active: form.elements.active.checked,
     expires_at: expires ? Math.floor(new Date(expires).getTime() / 1000) : null,
@@ -207,7 +217,7 @@ async function save(form, client, original) {
     else location.hash = target;
   } catch (error) {
     if (error.status === 401) return;
-    showErrors(form, error, RAW);
+    showFieldErrors(form, error);
   }
 }
 

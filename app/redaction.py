@@ -1,0 +1,146 @@
+"""What the Logs screen may keep of a request, a response or an event's fields.
+
+- Secrets (passwords, client secrets, PKCE verifiers, cookies) become ``[redacted]``.
+- Tokens and codes never stay in clear: an opaque one becomes ``[43 chars, sha256:…]`` (the
+  fingerprint lets a developer follow one token across rows); a JWT is decoded at record time
+  into its header and claims, with a note on whether pocket-op's own keys verify it, and its
+  signature is dropped (so what is kept cannot be replayed). An encrypted JWT keeps only its
+  header.
+- Strings and whole records are capped in size.
+
+May import Flask and joserfc; imports ``app.oauth`` only inside functions (``app.oauth``
+imports ``app.events``, which imports this module).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import re
+import warnings
+from typing import Any
+
+#: Values never kept, not even as a fingerprint.
+SECRET_NAMES = frozenset({
+    "password", "new_password", "current_password", "secret", "client_secret", "code_verifier",
+    "cookie", "set-cookie", "private_key", "private_jwk", "launch_token", "csrf_token",
+})
+#: Values kept as a fingerprint, or decoded when they are JWTs.
+TOKEN_NAMES = frozenset({
+    "token", "access_token", "refresh_token", "id_token", "code", "device_code", "user_code",
+    "registration_access_token", "initial_access_token", "logout_token", "subject_token",
+    "actor_token", "assertion", "client_assertion", "request", "id_token_hint",
+    "software_statement", "response", "dpop", "login_hint_token", "authorization",
+})
+MAX_STRING = 2000  # characters of one value kept
+MAX_DEPTH = 12
+JWT_SHAPE = re.compile(r"^[A-Za-z0-9_-]{2,}(\.[A-Za-z0-9_-]*){2}$")
+JWE_SHAPE = re.compile(r"^[A-Za-z0-9_-]{2,}(\.[A-Za-z0-9_-]*){4}$")
+
+
+def fingerprint(value: str) -> str:
+    digest = hashlib.sha256(value.encode("utf-8", "replace")).hexdigest()[:12]
+    return f"[{len(value)} chars, sha256:{digest}]"
+
+
+def b64_json(part: str) -> Any:
+    try:
+        return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return None
+
+
+def jose_header(value: str) -> dict[str, Any] | None:
+    """The protected header of a compact JWS or JWE, or None if ``value`` is not one."""
+    if not (JWT_SHAPE.match(value) or JWE_SHAPE.match(value)):
+        return None
+    header = b64_json(value.split(".", 1)[0])
+    return header if isinstance(header, dict) and "alg" in header else None
+
+
+def describe_token(value: str, depth: int = 0) -> Any:
+    """A JWT decoded (header, claims, signature check) or an opaque token's fingerprint."""
+    header = jose_header(value)
+    if header is None:
+        return fingerprint(value)
+    if "enc" in header or value.count(".") == 4:
+        return {"jwe_header": redact(header, depth=depth + 1),
+                "note": "encrypted: only the header can be read", "fingerprint": fingerprint(value)}
+    claims = b64_json(value.split(".")[1])
+    return {"jwt_header": redact(header, depth=depth + 1),
+            "jwt_claims": redact(claims, depth=depth + 1) if claims is not None else None,
+            "signature": signature_check(value, header), "fingerprint": fingerprint(value)}
+
+
+def signature_check(value: str, header: dict[str, Any]) -> str:
+    """Whether one of pocket-op's published signing keys verifies the JWT. Others' (a
+    client's) signatures are not checked here."""
+    if str(header.get("alg", "")).lower() == "none":
+        return "unsigned (alg none)"
+    try:
+        from joserfc import jws
+        from joserfc.errors import JoseError
+
+        from .oauth.verify import signature_keys
+
+        keys = {key.kid: key for key in signature_keys()}
+    except (ImportError, RuntimeError):
+        return "not checked"
+    key = keys.get(header.get("kid"))
+    if key is None:
+        return "not checked: not signed with a pocket-op key"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            jws.deserialize_compact(value, key, algorithms=[str(header.get("alg"))])
+    except (JoseError, ValueError, TypeError):
+        return f"INVALID: does not verify with pocket-op key {key.kid}"
+    return f"valid: pocket-op key {key.kid}"
+
+
+def describe_authorization(value: str) -> str | Any:
+    """An Authorization header: the scheme and what may be shown of its credentials."""
+    scheme, _, credentials = value.partition(" ")
+    if scheme.lower() == "basic":
+        try:
+            user = base64.b64decode(credentials, validate=True).decode().split(":", 1)[0]
+        except (ValueError, binascii.Error, UnicodeDecodeError):
+            return "Basic [unreadable]"
+        return f"Basic {user}:[redacted]"
+    if scheme.lower() in ("bearer", "dpop") and credentials:
+        return {"scheme": scheme, "token": describe_token(credentials.strip())}
+    return f"{scheme} [redacted]" if credentials else "[redacted]"
+
+
+def capped(text: str) -> str:
+    if len(text) <= MAX_STRING:
+        return text
+    return text[:MAX_STRING] + f"… ({len(text)} chars)"
+
+
+def redact(value: Any, key: str | None = None, depth: int = 0) -> Any:
+    """``value`` (found under ``key``) as the Logs screen may keep it."""
+    name = (key or "").lower()
+    if name in SECRET_NAMES:
+        return "[redacted]" if value not in (None, "") else value
+    if depth > MAX_DEPTH:
+        return "[nested too deep]"
+    if isinstance(value, dict):
+        return {str(k): redact(v, str(k), depth + 1) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [redact(item, key, depth + 1) for item in value]
+    if not isinstance(value, str):
+        return value
+    if name == "authorization":
+        return describe_authorization(value)
+    if name in TOKEN_NAMES and value:
+        return describe_token(value, depth)
+    if jose_header(value) is not None:  # a JWT under any other name: decoded too
+        return describe_token(value, depth)
+    return capped(value)
+
+
+def redact_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    return {key: redact(value, key) for key, value in fields.items()}
