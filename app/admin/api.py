@@ -4,11 +4,11 @@ checks that collect every problem of a request before answering."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import Response, jsonify, request
 
+from .. import jsontext
 from ..errors import error_response
 
 
@@ -54,16 +54,12 @@ class Problems:
             raise invalid(self.fields)
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
 def read_json() -> dict[str, Any]:
     """The request body: a JSON object sent as application/json."""
     if request.mimetype != "application/json":
         raise AdminError(400, "invalid_request", "The request body must be application/json.")
     try:
-        body = json.loads(request.get_data() or b"null", parse_constant=_reject_constant)
+        body = jsontext.loads(request.get_data() or b"null")
     except (ValueError, RecursionError):
         raise AdminError(400, "invalid_request", "The request body is not valid JSON.") from None
     if not isinstance(body, dict):

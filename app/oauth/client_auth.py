@@ -19,6 +19,7 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet, OctKey
 
+from ..jsontext import is_text
 from .fetch import FetchError, fetch_json
 
 HMAC_ALGS = ["HS256", "HS384", "HS512"]
@@ -73,6 +74,9 @@ class ClientAssertion(JWTBearerClientAssertion):
         if not assertion:
             raise invalid("Missing 'client_assertion'.")
         _, claims = self.extract_assertion(assertion)
+        if not is_text(claims):  # before any claim reaches the store
+            raise invalid("The 'client_assertion' holds a string that is not Unicode text "
+                          "(an unpaired surrogate escape).")
         client_id = claims.get("sub")
         if not isinstance(client_id, str) or not client_id:
             raise invalid("The 'client_assertion' has no 'sub'.")

@@ -26,6 +26,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from ..events import emit
+from ..jsontext import is_text
 from ..keys import decryption_keys
 from .client_auth import ASYMMETRIC_ALGS, HMAC_ALGS, UnusableClientKey, client_key
 from .fetch import FetchError, fetch_text
@@ -182,6 +183,9 @@ def unsecured_claims(value: str, client) -> dict[str, Any]:
 def validate_claims(claims: dict[str, Any], client) -> None:
     """RFC 9101 §4 and OIDC Core §6.1: iss is the client, aud names this OP, not expired."""
     issuer, client_id = current_app.settings.issuer, client.client_id
+    if not is_text(claims):
+        raise invalid_object(client, "a claim holds a string that is not Unicode text "
+                                     "(an unpaired surrogate escape)")
     try:
         jwt.JWTClaimsRegistry(leeway=LEEWAY).validate(claims)
     except JoseError as exc:

@@ -90,3 +90,30 @@ def test_registration_with_a_lifetime_beyond_32_bits_is_invalid_client_metadata(
         "error_description": f"Invalid '{field}': expected an integer from "
                              f"{0 if field == 'default_max_age' else 1} to 2147483647."}
 
+
+
+@pytest.mark.parametrize("claim", ["jti", "sub", "iss", "aud"])
+def test_a_signed_client_assertion_with_a_lone_surrogate_is_invalid_client(target, claim):
+    """RFC 8259 §8.2, RFC 7523 §3: the long fuzz found a ``jti`` of ``"\\ud800"`` (escaped in
+    the payload, signed with the client's real secret) reaching the jti store, where it could
+    not be encoded (a 500)."""
+    from tests.fuzz.test_signed_jwts import HMAC_KEY, assertion_claims, sign
+
+    claims = {**assertion_claims(target, "fuzz-hmac"), claim: "a\ud800"}
+    form = {"grant_type": "client_credentials", "client_assertion": sign({}, claims, HMAC_KEY,
+                                                                         "HS256"),
+            "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"}
+    reply = target.wire.send("POST", "/token", [FORM], urlencode(form).encode())
+    check_json_endpoint(reply)
+    assert reply.status == 401 and json.loads(reply.body)["error"] == "invalid_client"
+
+
+def test_an_admin_api_body_with_a_lone_surrogate_is_invalid_request(target):
+    """RFC 8259 §8.2: the admin API stored such a scope description as it came."""
+    server = target.server
+    reply = target.wire.send("POST", "/admin/api/scopes", [
+        (b"Content-Type", b"application/json"),
+        (b"Authorization", f"Bearer {server.app.admin_launch_token}".encode())],
+        b'{"name": "s1", "kind": "oauth", "description": "a\\ud800"}')
+    check_json_endpoint(reply)
+    assert reply.status == 400 and json.loads(reply.body)["error"] == "invalid_request"

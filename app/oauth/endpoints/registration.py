@@ -12,13 +12,13 @@ RFC 7592: https://www.rfc-editor.org/rfc/rfc7592
 from __future__ import annotations
 
 import hmac
-import json
 from typing import Any
 
 from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749 import InvalidRequestError
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
+from ... import jsontext
 from ...errors import error_response
 from ...events import emit
 from ...store import NotFound
@@ -60,19 +60,12 @@ def bearer_token() -> str | None:
     return token.strip() or None
 
 
-def reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
 def read_metadata() -> dict[str, Any]:
     """RFC 7591 §3.1: "a content type of application/json" holding a JSON object."""
     if request.mimetype != "application/json":
         raise InvalidRequestError("The request body must be application/json.")
     try:
-        body = json.loads(request.get_data(), parse_constant=reject_constant)
-        # RFC 8259 §8.2: an escaped lone surrogate ("\ud800") is no character at all; it
-        # cannot be stored or shown as UTF-8 (UnicodeEncodeError, a ValueError).
-        json.dumps(body, ensure_ascii=False).encode()
+        body = jsontext.loads(request.get_data())
     except (ValueError, RecursionError):
         raise InvalidRequestError("The request body is not valid JSON.") from None
     if not isinstance(body, dict):
