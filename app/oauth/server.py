@@ -95,16 +95,19 @@ class OP(AuthorizationServer):
                   "code_hash": code.code_hash if code is not None else None}
         data = {k: context[k] for k in ("auth_time", "acr", "amr", "claims") if context.get(k)}
         now = time.time()
-        store.save_token(token["access_token"], "access", expires_at=now + token["expires_in"],
-                         data=data, **common)
-        if "refresh_token" in token:
-            store.save_token(token["refresh_token"], "refresh", data=data,
-                             expires_at=now + lifetime(request.client, "refresh_token_lifetime"),
-                             **common)
-        emit("token.issued", client_id=client_id, sub=sub, family=family,
-             grant_type=request.payload.grant_type or "authorization_code",
-             access_token_hash=hash_value(token["access_token"])[:16],
-             refresh=("refresh_token" in token))
+        # One transaction for the tokens and their audit row: one commit (and fsync), not
+        # one per row.
+        with store.atomic():
+            store.save_token(token["access_token"], "access", data=data,
+                             expires_at=now + token["expires_in"], **common)
+            if "refresh_token" in token:
+                store.save_token(token["refresh_token"], "refresh", data=data, **common,
+                                 expires_at=now + lifetime(request.client,
+                                                           "refresh_token_lifetime"))
+            emit("token.issued", client_id=client_id, sub=sub, family=family,
+                 grant_type=request.payload.grant_type or "authorization_code",
+                 access_token_hash=hash_value(token["access_token"])[:16],
+                 refresh=("refresh_token" in token))
 
     def create_oauth2_request(self, request):
         if isinstance(request, OAuth2Request):

@@ -47,6 +47,10 @@ def half_hash(value: str, alg: str) -> str:
 def sign(claims: dict[str, Any], alg: str, typ: str = "JWT") -> str:
     key = signing_key(current_app.store, alg)
     header = {"alg": alg, "kid": key.kid, "typ": typ}
+    if alg != "EdDSA":
+        return jwt.encode(header, claims, key, algorithms=[alg])
+    # catch_warnings swaps the process-wide filters (not thread-safe, and not free): only
+    # for the one alg that needs it.
     with warnings.catch_warnings():
         # joserfc flags "EdDSA" as superseded by RFC 9864's "Ed25519"; clients still use it.
         warnings.filterwarnings("ignore", "EdDSA is deprecated")

@@ -12,6 +12,7 @@ from peewee import IntegrityError, fn
 from .crypto import hash_value
 from .errors import AlreadyExists, NotFound
 from .records import ClientRecord
+from .rows import table
 
 
 class ClientStore:
@@ -41,8 +42,15 @@ class ClientStore:
             raise AlreadyExists(f"client {client_id!r}") from None
         return self._client_record(row)
 
+    def _read_client(self, client_id: str):
+        """The client's row for reading (no peewee model: see ``rows``)."""
+        row = table(self, "Client").one('"client_id" = ?', client_id)
+        if row is None:
+            raise NotFound(f"client {client_id!r}")
+        return row
+
     def get_client(self, client_id: str) -> ClientRecord:
-        return self._client_record(self._client_row(client_id))
+        return self._client_record(self._read_client(client_id))
 
     def find_clients(self, query: str | None = None) -> list[ClientRecord]:
         """Every client ordered by client_id; with ``query``, those whose client_id or
@@ -77,7 +85,7 @@ class ClientStore:
 
     def get_client_secret(self, client_id: str) -> str | None:
         """The clear secret, for use as an HMAC key; never log it."""
-        row = self._client_row(client_id)
+        row = self._read_client(client_id)
         return self.box.decrypt(row.secret_enc) if row.secret_enc else None
 
     def check_client_secret(self, client_id: str, secret: str) -> bool:

@@ -10,6 +10,7 @@ from peewee import IntegrityError
 from .crypto import hash_value
 from .errors import AlreadyExists, NotFound
 from .records import CodeRecord, TokenRecord
+from .rows import table
 
 
 class CodeAlreadyUsed(NotFound):
@@ -41,7 +42,7 @@ class GrantStore:
         Raises CodeAlreadyUsed for a second use and NotFound for unknown or expired codes."""
         model, digest, now = self.m.AuthorizationCode, hash_value(code), time.time()
         with self.db.atomic("IMMEDIATE"):
-            row = model.get_or_none(model.code_hash == digest)
+            row = table(self, "AuthorizationCode").one('"code_hash" = ?', digest)
             if row is not None and row.consumed_at is not None:
                 raise CodeAlreadyUsed(digest)  # even once expired: a replay is a replay
             if row is None or row.expires_at <= now:
@@ -62,19 +63,19 @@ class GrantStore:
     def save_token(self, token: str, kind: str, client_id: str, scope: str, family: str,
                    expires_at: float, sub: str | None = None, code_hash: str | None = None,
                    sid: str | None = None, data: dict[str, Any] | None = None) -> TokenRecord:
+        record = TokenRecord(
+            token_hash=hash_value(token), kind=kind, client_id=client_id, sub=sub, scope=scope,
+            family=family, expires_at=expires_at, created_at=time.time(), revoked_at=None,
+            code_hash=code_hash, sid=sid, data=data or {})
         try:
-            row = self.m.Token.create(
-                token_hash=hash_value(token), kind=kind, client_id=client_id, sub=sub,
-                scope=scope, family=family, code_hash=code_hash, sid=sid, data=data or {},
-                expires_at=expires_at, created_at=time.time(),
-            )
+            table(self, "Token").insert(**vars(record))
         except IntegrityError:
             raise AlreadyExists("token") from None
-        return self._token_record(row)
+        return record
 
     def get_token(self, token: str) -> TokenRecord:
         """The token's record, revoked or expired ones included: callers check both."""
-        row = self.m.Token.get_or_none(self.m.Token.token_hash == hash_value(token))
+        row = table(self, "Token").one('"token_hash" = ?', hash_value(token))
         if row is None:
             raise NotFound("token")
         return self._token_record(row)

@@ -13,6 +13,7 @@ from peewee import IntegrityError
 
 from .errors import AlreadyExists, NotFound
 from .records import KeyRecord
+from .rows import table
 
 KEY_STATUSES = ("active", "published", "retired")
 
@@ -71,18 +72,16 @@ class KeyStore:
         return self._key_record(row)
 
     def get_private_jwk(self, kid: str) -> dict[str, Any]:
-        row = self.m.SigningKey.get_or_none(self.m.SigningKey.kid == kid)
+        row = table(self, "SigningKey").one('"kid" = ?', kid)
         if row is None:
             raise NotFound(f"key {kid!r}")
         return json.loads(self.box.decrypt(row.private_jwk_enc))
 
     def find_keys(self, *statuses: str) -> list[KeyRecord]:
         """Keys, oldest first, optionally only those in the given statuses."""
-        key = self.m.SigningKey
-        query = key.select().order_by(key.created_at, key.kid)
-        if statuses:
-            query = query.where(key.status.in_(statuses))
-        return [self._key_record(row) for row in query]
+        where = f'"status" IN ({", ".join("?" * len(statuses))})' if statuses else "1"
+        rows = table(self, "SigningKey").all(where, *statuses, order_by='"created_at", "kid"')
+        return [self._key_record(row) for row in rows]
 
     def get_active_key(self, use: str, alg: str) -> KeyRecord:
         for record in reversed(self.find_keys("active")):

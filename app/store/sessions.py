@@ -11,6 +11,7 @@ from peewee import IntegrityError
 from .crypto import generate_secret, hash_value
 from .errors import NotFound
 from .records import SessionRecord
+from .rows import table
 
 
 class SessionStore:
@@ -33,9 +34,8 @@ class SessionStore:
 
     def get_session_by_cookie(self, cookie: str) -> SessionRecord:
         """The live session behind a cookie value; NotFound if unknown or ended."""
-        model = self.m.SsoSession
-        live = (model.cookie_hash == hash_value(cookie)) & model.ended_at.is_null()
-        row = model.get_or_none(live)
+        row = table(self, "SsoSession").one('"cookie_hash" = ? AND "ended_at" IS NULL',
+                                            hash_value(cookie))
         if row is None:
             raise NotFound("session")
         return self._session_record(row)
@@ -93,8 +93,7 @@ class SessionStore:
 
     def get_consent(self, sub: str, client_id: str) -> list[str]:
         """The scopes this user has granted this client; NotFound if none."""
-        model = self.m.Consent
-        row = model.get_or_none((model.sub == sub) & (model.client_id == client_id))
+        row = table(self, "Consent").one('"sub" = ? AND "client_id" = ?', sub, client_id)
         if row is None:
             raise NotFound("consent")
         return list(row.scopes)

@@ -12,6 +12,7 @@ from peewee import IntegrityError, fn
 from .crypto import check_password, hash_password, hash_value
 from .errors import AlreadyExists, NotFound
 from .records import UserRecord
+from .rows import table
 
 #: The settings row holding the admin sign-in sessions.
 ADMIN_SESSIONS = "admin_sessions"
@@ -42,13 +43,13 @@ class UserStore:
         return self._user_record(row)
 
     def get_user(self, username: str) -> UserRecord:
-        row = self.m.User.get_or_none(self.m.User.username == username)
+        row = table(self, "User").one('"username" = ?', username)
         if row is None:
             raise NotFound(f"user {username!r}")
         return self._user_record(row)
 
     def get_user_by_sub(self, sub: str) -> UserRecord:
-        row = self.m.User.get_or_none(self.m.User.sub == sub)
+        row = table(self, "User").one('"sub" = ?', sub)
         if row is None:
             raise NotFound(f"user with sub {sub!r}")
         return self._user_record(row)
