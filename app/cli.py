@@ -4,7 +4,10 @@ store directly (no socket), so they work while no server runs.
 
 This module serves headless and never imports the GUI; ``ui.main`` passes in the window
 launcher when the desktop shell is installed, and ``extend``, which adds to the app right
-after it is created (the admin screens)."""
+after it is created (the admin screens).
+
+One server per data dir: ``prepare`` takes an exclusive ``flock`` on the data dir before it
+binds, and a second start says where the first one runs (``DATA_DIR/pocket-op.lock``)."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ import argparse
 import json
 import os
 import sys
+import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -22,7 +26,15 @@ from . import __version__, config, logs, portability
 from .errors import StartupError
 from .events import emit
 from .server import Server, announce, bind_socket
+from .startup import ensure_writable_dir
 from .store import AlreadyExists
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no single-instance lock
+    fcntl = None
+
+LOCK_FILE = "pocket-op.lock"  # in the data dir: who serves it (JSON), while it runs
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,6 +48,15 @@ def build_parser() -> argparse.ArgumentParser:
         description="A developer's own OpenID Provider. Without a command it opens the window.",
     )
     parser.add_argument("--version", action="version", version=f"pocket-op {__version__}")
+    parser.add_argument("--probe", action="store_true",
+                        help="open the window as usual, check that the admin screens load, "
+                             "print one line 'PROBE {json}' and exit (0 if they loaded)")
+    parser.add_argument("--probe-timeout", dest="probe_timeout", type=float, default=30.0,
+                        metavar="SECONDS", help="how long --probe waits (default 30)")
+    parser.add_argument("--probe-screenshot", dest="probe_screenshot", metavar="PNG",
+                        help="with --probe: save a picture of the window there")
+    parser.add_argument("--probe-resize", dest="probe_resize", metavar="WxH",
+                        help=argparse.SUPPRESS)  # tests: resize before closing
     commands = parser.add_subparsers(dest="command")
     serve = commands.add_parser("serve", parents=[common], help="serve the OP",
                                 argument_default=argparse.SUPPRESS)
@@ -61,27 +82,111 @@ def flags_of(args: argparse.Namespace) -> dict:
 Extend = Callable[[Flask], None]
 
 
+class AlreadyRunning(StartupError):
+    """Another process holds the data dir's lock; ``holder`` is what its lock file says."""
+
+    def __init__(self, data_dir: Path, holder: dict):
+        url, pid = holder.get("url"), holder.get("pid", "unknown")
+        where = f"at {url} (pid {pid})" if url else f"(pid {pid}, still starting)"
+        super().__init__(f"already running for data dir {data_dir} {where}",
+                         "use that one, stop it first, or choose another --data-dir")
+        self.holder = holder
+
+
+class InstanceLock:
+    """One server per data dir: an exclusive ``flock`` on the data dir itself (no file to
+    create, so a start that fails leaves the data dir as it was). The kernel drops it when
+    the process ends, however it ends, so a crashed instance never blocks the next start.
+    Once serving, the holder describes itself in ``DATA_DIR/pocket-op.lock`` (JSON, mode
+    0600: pid, url and ``fields``), which it removes on exit; a file a crashed instance left
+    behind means nothing while the data dir is not locked."""
+
+    def __init__(self, data_dir: Path):
+        self.data_dir = data_dir
+        self.path = data_dir / LOCK_FILE
+        self.fd: int | None = None
+        self.fields: dict = {}
+
+    def acquire(self) -> None:
+        """Take the lock or raise AlreadyRunning; a data dir that cannot be opened is left
+        to ``ensure_writable_dir`` to report."""
+        if self.fd is not None or fcntl is None:
+            return
+        try:
+            fd = os.open(self.data_dir, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        except OSError:
+            return
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise AlreadyRunning(self.data_dir, read_holder(self.path)) from None
+        self.fd = fd
+
+    def update(self, **fields) -> None:
+        """Rewrite the lock file's JSON with ``fields`` added."""
+        if self.fd is None:
+            return
+        self.fields.update(fields, pid=os.getpid())
+        config.write_private_json(self.path, self.fields)
+
+    def release(self) -> None:
+        if self.fd is None:
+            return
+        if self.fields:
+            self.path.unlink(missing_ok=True)
+        os.close(self.fd)  # closing the last descriptor drops the flock
+        self.fd = None
+
+
+def read_holder(path: Path) -> dict:
+    """The lock file's JSON, read a few times: its holder may be starting right now."""
+    for _ in range(10):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = None
+        if isinstance(data, dict):
+            return data
+        time.sleep(0.05)
+    return {}
+
+
 def prepare(flags: dict, extend: Extend | None = None) -> tuple[Server, list[str]]:
-    """Settings, socket, logs, store and app (then ``extend(app)``), in that order: each
-    failure is a StartupError raised before the next step writes anything."""
+    """Settings, instance lock, socket, logs, store and app (then ``extend(app)``), in that
+    order: each failure is a StartupError raised before the next step writes anything. The
+    lock of an existing data dir is taken before binding (a second instance is told where the
+    first one is, not that its port is busy); a new data dir is created after the logs."""
     from . import create_app
 
     settings = config.load(flags)
-    sock = bind_socket(settings.host, settings.port)
+    lock = InstanceLock(Path(settings.data_dir))
+    if lock.data_dir.is_dir():
+        lock.acquire()
+    try:
+        sock = bind_socket(settings.host, settings.port)
+    except BaseException:
+        lock.release()
+        raise
     try:
         settings = settings.with_port(sock.getsockname()[1])
         logs.configure(settings.log_dir, settings.log_level)
+        ensure_writable_dir(lock.data_dir, "data dir", "--data-dir")
+        lock.acquire()
         app = create_app(settings)
         if extend is not None:
             extend(app)
     except BaseException:
         sock.close()
+        lock.release()
         raise
-    return Server(app, sock, threads=settings.threads), app.first_start_report
+    server = Server(app, sock, threads=settings.threads, lock=lock)
+    lock.update(url=server.url)
+    return server, app.first_start_report
 
 
-def serve_headless(flags: dict, extend: Extend | None = None) -> int:
-    server, report = prepare(flags, extend)
+def run_headless(server: Server, report: list[str]) -> int:
+    """Serve in this thread until SIGINT/SIGTERM: the ready line first, then the logs."""
 
     def ready() -> None:
         announce(server, report)
@@ -89,6 +194,10 @@ def serve_headless(flags: dict, extend: Extend | None = None) -> int:
 
     server.run(on_ready=ready)
     return 0
+
+
+def serve_headless(flags: dict, extend: Extend | None = None) -> int:
+    return run_headless(*prepare(flags, extend))
 
 
 def open_app(flags: dict, must_exist: bool) -> Flask:
@@ -169,15 +278,18 @@ def settings_file(app: Flask) -> Path:
     return Path(app.settings.data_dir) / config.SETTINGS_FILE
 
 
-def display_available() -> bool:
-    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+def window_options(args: argparse.Namespace) -> dict:
+    """What the window launcher gets besides the flags: the --probe options."""
+    return {"probe": args.probe, "probe_timeout": args.probe_timeout,
+            "probe_screenshot": args.probe_screenshot, "probe_resize": args.probe_resize}
 
 
 COMMANDS = {"export": run_export, "import": run_import}
+#: ``window(prepare, flags, options)``: opens the window (or falls back), returns the exit code.
+Window = Callable[[Callable[[dict], tuple], dict, dict], int]
 
 
-def main(argv: list[str] | None = None,
-         window: Callable[[Callable[[dict], tuple], dict], int] | None = None,
+def main(argv: list[str] | None = None, window: Window | None = None,
          extend: Extend | None = None) -> int:
     args = build_parser().parse_args(argv)
     flags = flags_of(args)
@@ -187,11 +299,13 @@ def main(argv: list[str] | None = None,
             return COMMANDS[args.command](args, flags)
         sys.stdout.reconfigure(line_buffering=True)
         if not headless:
-            if window is not None and display_available():
-                return window(partial(prepare, extend=extend), flags)
-            reason = "no display found" if window is not None else "the desktop shell is absent"
-            print(f"pocket-op: {reason}; running headless (pocket-op serve --headless)",
-                  file=sys.stderr, flush=True)
+            if window is not None:
+                return window(partial(prepare, extend=extend), flags, window_options(args))
+            if args.probe:
+                print("PROBE " + json.dumps({"loaded": False, "error": "no desktop shell"}))
+                return 1
+            print("pocket-op: the desktop shell is absent; running headless "
+                  "(pocket-op serve --headless)", file=sys.stderr, flush=True)
         return serve_headless(flags, extend)
     except StartupError as exc:
         print(str(exc), file=sys.stderr, flush=True)

@@ -119,8 +119,9 @@ class JsonErrorChannel(HTTPChannel):
 class Server:
     """A Waitress server over an already bound socket."""
 
-    def __init__(self, app: Flask, sock: socket.socket, threads: int = 8):
+    def __init__(self, app: Flask, sock: socket.socket, threads: int = 8, lock=None):
         self.app = app
+        self.lock = lock  # the data dir's InstanceLock (app.cli), released once closed
         self.host, self.port = sock.getsockname()[:2]
         timeout = app.settings.request_timeout
         self.waitress = create_server(
@@ -189,12 +190,18 @@ class Server:
         if self._thread is not None:
             self._thread.join(10)
         self.app.store.close()
+        self.release_lock()
 
     def close(self) -> None:
         self.waitress.close()
         for channel in list(self.waitress._map.values()):
             channel.close()
         self.app.store.close()
+        self.release_lock()
+
+    def release_lock(self) -> None:
+        if self.lock is not None:
+            self.lock.release()
 
 
 def announce(server: Server, report: list[str]) -> None:

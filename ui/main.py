@@ -1,6 +1,6 @@
-"""Entry point of the ``pocket-op`` command: the window when there is a display, headless
-otherwise (the parsing, the fallback and serving live in ``app.cli``); either way the app
-also serves the admin screens (``ui.admin``)."""
+"""Entry point of the ``pocket-op`` command: the parsing and headless serving live in
+``app.cli``, the window (or the fallback to headless when none can open) in ``ui.desktop``;
+either way the app also serves the admin screens (``ui.admin``)."""
 
 from __future__ import annotations
 
