@@ -1,10 +1,16 @@
 """Opening the SQLite database: a read-only health check first (so a corrupt or foreign file
 is reported and left untouched), then WAL, foreign keys, a busy timeout, and the pending
-numbered migrations applied in one transaction."""
+numbered migrations applied in one transaction.
+
+Writes from this process's threads take turns on a Python lock (``SerialWrites``) before
+they reach SQLite: SQLite lets one writer in at a time anyway, and a thread it turns away
+waits in its busy handler, which sleeps in steps of up to 100 ms and made p99 latencies of
+close to a second under concurrent token requests. Readers never wait (WAL)."""
 
 from __future__ import annotations
 
 import sqlite3
+import threading
 from pathlib import Path
 from urllib.parse import quote
 
@@ -62,9 +68,50 @@ def has_sqlite_header(path: Path) -> bool:
         return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
 
 
+class SerialWrites(SqliteDatabase):
+    """Each transaction (``atomic``) and each statement outside one that is not a read holds
+    ``writer`` (re-entrant, shared by the threads) for its whole length, commit included."""
+
+    READS = ("SELECT", "PRAGMA")  # PRAGMA writes only run inside ``migrate``'s transaction
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.writer = threading.RLock()
+
+    def atomic(self, *args, **kwargs):
+        return _Serialized(self.writer, super().atomic(*args, **kwargs))
+
+    def execute_sql(self, sql, params=None):
+        if self.in_transaction() or sql.lstrip()[:6].upper().startswith(self.READS):
+            return super().execute_sql(sql, params)
+        with self.writer:
+            return super().execute_sql(sql, params)
+
+
+class _Serialized:
+    """A peewee transaction (or savepoint) entered with the writer lock held."""
+
+    def __init__(self, lock: threading.RLock, inner):
+        self.lock, self.inner = lock, inner
+
+    def __enter__(self):
+        self.lock.acquire()
+        try:
+            return self.inner.__enter__()
+        except BaseException:
+            self.lock.release()
+            raise
+
+    def __exit__(self, *exc_info):
+        try:
+            return self.inner.__exit__(*exc_info)
+        finally:
+            self.lock.release()
+
+
 def open_database(path: Path) -> SqliteDatabase:
     """A database handle with one connection per thread, opened lazily."""
-    return SqliteDatabase(str(path), pragmas=PRAGMAS, timeout=5)
+    return SerialWrites(str(path), pragmas=PRAGMAS, timeout=5)
 
 
 def migrate(db: SqliteDatabase) -> tuple[int, int]:
