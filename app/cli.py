@@ -255,6 +255,12 @@ def run_import(args: argparse.Namespace, flags: dict) -> int:
     except portability.InvalidExport as exc:
         raise StartupError(f"{path} is not a valid export: {exc}",
                            "give a file written by pocket-op export") from None
+    lock = InstanceLock(Path(config.load(flags).data_dir))
+    try:
+        lock.acquire()  # a running server would keep serving what the file replaces
+    except AlreadyRunning as exc:
+        raise StartupError(exc.problem, "stop it first, or import through its admin API "
+                           "(POST /admin/api/import)") from None
     app = open_app(flags, must_exist=False)
     for line in app.first_start_report:
         print(line)

@@ -12,8 +12,8 @@ Request rows are written in batches (``PendingRows``): one SQLite commit (an fsy
 request would halve the throughput of a cheap endpoint. A batch is written when it holds
 BATCH_ROWS rows, when its oldest row is FLUSH_AFTER seconds old (checked at each request),
 and before ``/admin/api/events`` reads, so the Logs screen always sees every request that
-was answered before it asked. Rows still pending when the process ends are lost; they are
-log rows, never state.
+was answered before it asked, and when the server stops (``Server.flush_logs``). Rows still
+pending when the process is killed are lost; they are log rows, never state.
 """
 
 from __future__ import annotations

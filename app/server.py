@@ -24,6 +24,7 @@ from waitress.server import create_server
 from waitress.task import ErrorTask
 
 from .errors import StartupError
+from .logs import PENDING, flush_request_rows
 
 MAX_REQUEST_BODY = 1_048_576  # bytes Waitress reads of a body at most
 MAX_REQUEST_HEADERS = 65_536  # bytes of request line (query string included) and headers
@@ -189,13 +190,21 @@ class Server:
         self._stopping.set()
         if self._thread is not None:
             self._thread.join(10)
+        self.flush_logs()
         self.app.store.close()
         self.release_lock()
+
+    def flush_logs(self) -> None:
+        """Write the request rows still waiting for their batch (``app.logs``)."""
+        if PENDING in self.app.extensions:
+            with self.app.app_context():
+                flush_request_rows()
 
     def close(self) -> None:
         self.waitress.close()
         for channel in list(self.waitress._map.values()):
             channel.close()
+        self.flush_logs()
         self.app.store.close()
         self.release_lock()
 

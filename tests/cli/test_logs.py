@@ -76,3 +76,20 @@ def test_secrets_sent_in_requests_stay_out_of_the_logs(cli, serve, tmp_path):
     assert "GET /healthz 200" in log_lines
     for secret in secrets:
         assert secret not in log_lines
+
+
+def test_request_rows_still_waiting_for_their_batch_are_written_on_sigterm(serve, tmp_path):
+    """The Logs screen's request rows are written in batches (app.logs); a clean stop
+    writes the last, short batch instead of dropping it."""
+    from app.store import Store
+
+    server = serve(tmp_path / "d")
+    discovery = "/.well-known/openid-configuration"
+    assert requests.get(server.url + discovery, timeout=10).status_code == 200
+    server.stop()  # at once: well before the batch's 0.5 s
+    store = Store.open(tmp_path / "d")
+    try:
+        paths = [row.fields.get("path") for row in store.find_events(event="http.request")]
+    finally:
+        store.close()
+    assert discovery in paths

@@ -135,3 +135,27 @@ class TestShowEndpoint:
                              ids=["empty", "no-secret", "not-loopback"])
     def test_no_request_is_sent_without_a_loopback_url_and_a_secret(self, holder):
         assert ask_to_show(holder, timeout=1) is False
+
+
+def test_an_import_into_the_data_dir_of_a_running_instance_exits_2_and_changes_nothing(
+        headless, no_display, tmp_path):
+    """The running server would go on serving the settings and clients the file replaces."""
+    import json
+
+    import requests
+
+    proc, url = headless
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps({"format": "pocket-op/1", "clients": [], "scopes": [],
+                                "users": [], "settings": {}}))
+    done = no_display.run("import", str(path), "--replace", "--data-dir", str(tmp_path / "d"),
+                          timeout=30)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        f"pocket-op: already running for data dir {tmp_path / 'd'} at {url} (pid {proc.pid}); "
+        "stop it first, or import through its admin API (POST /admin/api/import).\n")
+    assert requests.get(url + "/healthz", timeout=10).status_code == 200
+    assert no_display.run("export", str(tmp_path / "out.json"), "--data-dir",
+                          str(tmp_path / "d"), timeout=30).returncode == 0
+    exported = json.loads((tmp_path / "out.json").read_text())
+    assert {c["client_id"] for c in exported["clients"]} >= {"demo-machine", "demo-spa"}
