@@ -135,11 +135,15 @@ def client_encryption_key(client, alg: str):
         raise InvalidClientMetadataError("The client's 'jwks_uri' cannot be fetched.") from None
     keys = keyset.get("keys") if isinstance(keyset, dict) else None
     kty = "EC" if alg.startswith("ECDH") else "RSA"
-    for data in keys if isinstance(keys, list) else []:
-        if (isinstance(data, dict) and data.get("kty") == kty
-                and data.get("use", "enc") == "enc" and data.get("alg") in (None, alg)):
-            try:
-                return JWKRegistry.import_key(data)
-            except (JoseError, ValueError, TypeError, KeyError):
-                continue
+    usable = [data for data in (keys if isinstance(keys, list) else [])
+              if isinstance(data, dict) and data.get("kty") == kty
+              and data.get("use", "enc") == "enc" and data.get("alg") in (None, alg)]
+    # A key the client marked for encryption (RFC 7517 §4.2 "use": "enc"), or for this very
+    # alg, before one that says neither (which may be its signing key).
+    usable.sort(key=lambda data: (data.get("use") != "enc", data.get("alg") != alg))
+    for data in usable:
+        try:
+            return JWKRegistry.import_key(data)
+        except (JoseError, ValueError, TypeError, KeyError):
+            continue
     raise InvalidClientMetadataError(f"The client has no usable encryption key for '{alg}'.")

@@ -150,6 +150,21 @@ def test_id_token_is_encrypted_to_the_clients_key_when_registered(server, alg):
     assert verify_jwt(server, envelope.payload.decode())["aud"] == "c1"
 
 
+def test_id_token_is_encrypted_to_the_key_marked_for_encryption_not_one_without_use(server):
+    """RFC 7517 §4.2: a JWKS holding a key without "use" (e.g. the client's signing key)
+    before one with "use": "enc" gets the token encrypted to the latter."""
+    unmarked = jc_jwk.JWK.generate(kty="RSA", size=2048, kid="client-any")
+    private = jc_jwk.JWK.generate(kty="RSA", size=2048, kid="client-enc", use="enc")
+    make_client(server, "c1", jwks={"keys": [json.loads(unmarked.export_public()),
+                                             json.loads(private.export_public())]},
+                id_token_encrypted_response_alg="RSA-OAEP")
+    token = tokens_for(server, "c1")["id_token"]
+    assert header_of(token)["kid"] == "client-enc"
+    envelope = jc_jwe.JWE()
+    envelope.deserialize(token, key=private)
+    assert verify_jwt(server, envelope.payload.decode())["aud"] == "c1"
+
+
 def test_id_token_is_encrypted_with_ecdh_es_to_an_ec_client_key(server):
     private = jc_jwk.JWK.generate(kty="EC", crv="P-256", kid="ec-enc", use="enc")
     make_client(server, "c1", jwks={"keys": [json.loads(private.export_public())]},
