@@ -5,10 +5,11 @@ into a str that cannot be encoded, stored in SQLite or written to a log), and §
 
 Request bodies (registration, admin API) are read with ``loads``; the claims of a JWT a
 client signed (assertions, request objects) are checked with ``is_text`` before any of their
-values reach the store."""
+values reach the store; ``segment`` reads a JWT's header or payload unverified."""
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 
@@ -39,3 +40,12 @@ def loads(data: str | bytes) -> Any:
     if not is_text(value):
         raise ValueError("a string holds an unpaired UTF-16 surrogate (RFC 8259 §8.2)")
     return value
+
+
+def segment(part: str) -> Any:
+    """A base64url-encoded JSON segment of a compact JWS or JWE (RFC 7515 §7.1), read before
+    any verification; None when it is not one."""
+    try:
+        return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+    except (ValueError, RecursionError):  # binascii.Error and UnicodeDecodeError included
+        return None

@@ -17,10 +17,11 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import json
 import re
 import warnings
 from typing import Any
+
+from .jsontext import segment
 
 #: Values never kept, not even as a fingerprint.
 SECRET_NAMES = frozenset({
@@ -45,18 +46,11 @@ def fingerprint(value: str) -> str:
     return f"[{len(value)} chars, sha256:{digest}]"
 
 
-def b64_json(part: str) -> Any:
-    try:
-        return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        return None
-
-
 def jose_header(value: str) -> dict[str, Any] | None:
     """The protected header of a compact JWS or JWE, or None if ``value`` is not one."""
     if not (JWT_SHAPE.match(value) or JWE_SHAPE.match(value)):
         return None
-    header = b64_json(value.split(".", 1)[0])
+    header = segment(value.split(".", 1)[0])
     return header if isinstance(header, dict) and "alg" in header else None
 
 
@@ -68,7 +62,7 @@ def describe_token(value: str, depth: int = 0) -> Any:
     if "enc" in header or value.count(".") == 4:
         return {"jwe_header": redact(header, depth=depth + 1),
                 "note": "encrypted: only the header can be read", "fingerprint": fingerprint(value)}
-    claims = b64_json(value.split(".")[1])
+    claims = segment(value.split(".")[1])
     return {"jwt_header": redact(header, depth=depth + 1),
             "jwt_claims": redact(claims, depth=depth + 1) if claims is not None else None,
             "signature": signature_check(value, header), "fingerprint": fingerprint(value)}

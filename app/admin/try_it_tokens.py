@@ -8,8 +8,6 @@ https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation
 
 from __future__ import annotations
 
-import base64
-import json
 import warnings
 from typing import Any
 
@@ -17,12 +15,10 @@ from joserfc import jws
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
+from ..jsontext import segment
+
 #: The token response members that may hold a JWT, in the order shown.
 TOKEN_NAMES = ("id_token", "access_token", "refresh_token")
-
-
-def b64_json(part: str) -> Any:
-    return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
 
 
 def decode(name: str, raw: str, jwks: Any) -> dict[str, Any]:
@@ -30,10 +26,7 @@ def decode(name: str, raw: str, jwks: Any) -> dict[str, Any]:
     to the client's key, which this server does not hold) or an opaque reference."""
     token: dict[str, Any] = {"name": name, "raw": raw}
     parts = raw.split(".")
-    try:
-        header = b64_json(parts[0]) if len(parts) in (3, 5) else None
-    except (ValueError, UnicodeDecodeError):
-        header = None
+    header = segment(parts[0]) if len(parts) in (3, 5) else None
     if not isinstance(header, dict):
         return {**token, "format": "reference",
                 "detail": "An opaque reference token: only this server can read it "
@@ -42,10 +35,7 @@ def decode(name: str, raw: str, jwks: Any) -> dict[str, Any]:
         return {**token, "format": "jwe", "header": header,
                 "detail": "Encrypted to the client's key (RFC 7516): only the client can "
                           "decrypt it."}
-    try:
-        payload = b64_json(parts[1])
-    except (ValueError, UnicodeDecodeError):
-        payload = None
+    payload = segment(parts[1])
     return {**token, "format": "jws", "header": header, "payload": payload,
             "signature": verify(raw, header, jwks)}
 

@@ -13,7 +13,6 @@ exactly was wrong goes to the audit event ``request_object.refused``.
 
 from __future__ import annotations
 
-import base64
 import json
 import warnings
 from typing import Any
@@ -26,7 +25,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from ..events import emit
-from ..jsontext import is_text
+from ..jsontext import is_text, segment
 from ..keys import decryption_keys
 from .client_auth import ASYMMETRIC_ALGS, HMAC_ALGS, UnusableClientKey, client_key
 from .fetch import FetchError, fetch_text
@@ -120,18 +119,10 @@ def decrypt(value: str, client) -> str:
 
 def protected_header(value: str, client) -> dict[str, Any]:
     """The JOSE header of a compact JWS or JWE, before any verification."""
-    header = json_segment(value.split(".")[0])
+    header = segment(value.split(".")[0])
     if not isinstance(header, dict):
         raise invalid_object(client, "the request object is not a JWT")
     return header
-
-
-def json_segment(segment: str) -> Any:
-    """A base64url-encoded JSON segment of a compact JWT, or None."""
-    try:
-        return json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
-    except (ValueError, RecursionError):
-        return None
 
 
 def allowed_algs(client) -> list[str]:
@@ -174,7 +165,7 @@ def unsecured_claims(value: str, client) -> dict[str, Any]:
     parts = value.split(".")
     if len(parts) != 3 or parts[2]:
         raise invalid_object(client, "an alg none request object must have no signature")
-    claims = json_segment(parts[1])
+    claims = segment(parts[1])
     if not isinstance(claims, dict):
         raise invalid_object(client, "the request object's payload is not a JSON object")
     return claims
