@@ -208,12 +208,11 @@ def start_code_flow(record: ClientRecord) -> dict[str, Any]:
     params = {"response_type": "code", "client_id": record.client_id,
               "redirect_uri": callback_uri(), "state": state, "nonce": generate_secret(16),
               "code_challenge": challenge.decode().rstrip("="), "code_challenge_method": "S256"}
-    scope = client_metadata(record).get("scope")
-    if scope:
-        params["scope"] = scope
+    metadata = client_metadata(record)
+    if metadata.get("scope"):
+        params["scope"] = metadata["scope"]
     attempt = Attempt(record.client_id, caller_key(), params["nonce"], verifier,
                       request.url_root.rstrip("/") + "/admin")
-    metadata = client_metadata(record)
     if metadata.get("require_pushed_authorization_requests") or metadata.get("require_par"):
         url = endpoint("pushed_authorization_request_endpoint")
         form = dict(params)
