@@ -8,14 +8,12 @@ https://www.rfc-editor.org/rfc/rfc8252
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from authlib.oauth2.rfc6749 import ClientMixin, InvalidScopeError
 
 from ..store.records import ClientRecord
+from . import redirect_uri
 from .safe_regex import safe_fullmatch
-
-LOOPBACK_HOSTS = ("127.0.0.1", "[::1]")
 
 #: OIDC Registration §2 / RFC 7591 §2: what a client has when its metadata says nothing.
 METADATA_DEFAULTS: dict[str, Any] = {
@@ -25,20 +23,6 @@ METADATA_DEFAULTS: dict[str, Any] = {
     "id_token_signed_response_alg": "RS256",
     "application_type": "web",
 }
-
-
-def without_port(uri: str) -> str | None:
-    """The URI with its port removed, if its host is a loopback IP literal, else None."""
-    try:
-        parts = urlsplit(uri)
-        host = parts.netloc.rsplit("@", 1)[-1]
-        hostname = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-        parts.port  # noqa: B018 - raises ValueError on a bad port
-    except ValueError:
-        return None
-    if parts.scheme != "http" or hostname not in LOOPBACK_HOSTS:
-        return None
-    return urlunsplit((parts.scheme, hostname, parts.path, parts.query, ""))
 
 
 class OAuthClient(ClientMixin):
@@ -60,7 +44,8 @@ class OAuthClient(ClientMixin):
     def get_default_redirect_uri(self) -> str | None:
         """RFC 6749 §3.1.2.3: the redirect_uri may be omitted only if exactly one is registered."""
         uris = self.get("redirect_uris") or []
-        return uris[0] if len(uris) == 1 else None
+        uri = redirect_uri.parse(uris[0]) if len(uris) == 1 else None
+        return uri.text if uri is not None else None
 
     def get_allowed_scope(self, scope: str | None) -> str:
         """RFC 6749 §3.3: the requested scopes, each of which the client may ask for."""
@@ -72,17 +57,21 @@ class OAuthClient(ClientMixin):
         return " ".join(dict.fromkeys(requested))
 
     def check_redirect_uri(self, redirect_uri: str) -> bool:
-        """RFC 6749 §3.1.2.2: exact match with a registered URI; RFC 8252 §7.3: "The
-        authorization server MUST allow any port to be specified at the time of the request
-        for loopback IP redirect URIs"; plus the seed's ``redirect_uris_regex``."""
-        registered = self.get("redirect_uris") or []
-        if redirect_uri in registered:
-            return True
-        portless = without_port(redirect_uri)
-        if portless and any(without_port(uri) == portless for uri in registered):
-            return True
+        return self.match_redirect_uri(redirect_uri) is not None
+
+    def match_redirect_uri(self, sent: str) -> str | None:
+        """The normalised redirect URI to send the response to, if ``sent`` is registered
+        (``redirect_uri.match``: exact, or a loopback IP with any port) or matches the
+        seed's ``redirect_uris_regex``; None otherwise. Only URIs every parser reads alike
+        qualify, so the host compared is the host the browser goes to."""
+        uri = redirect_uri.match(sent, self.get("redirect_uris") or [])
+        if uri is not None:
+            return uri.text
         pattern = self.get("redirect_uris_regex")
-        return bool(pattern) and safe_fullmatch(pattern, redirect_uri)
+        uri = redirect_uri.parse(sent) if pattern else None
+        if uri is not None and safe_fullmatch(pattern, uri.text):
+            return uri.text
+        return None
 
     def check_client_secret(self, client_secret: str) -> bool:
         from flask import current_app

@@ -27,6 +27,7 @@ from joserfc.jwk import JWKRegistry
 from . import request_object
 from .clients import METADATA_DEFAULTS
 from .fetch import FetchError, fetch_json, is_loopback
+from .redirect_uri import parse as redirect_uri_parse
 from .safe_regex import check_safe_regex
 from .tokens import JWE_ALGS, JWE_ENCS, SIGNING_ALGS
 
@@ -296,27 +297,30 @@ def validate_redirect_uris(metadata: dict) -> None:
 
 def check_same_origin(uri: str, redirect_uri: str) -> bool:
     """Same scheme, host and port; a loopback IP redirect URI matches any port (RFC 8252
-    §7.3, as ``OAuthClient.check_redirect_uri``)."""
-    first, second = parse_uri(uri), parse_uri(redirect_uri)
+    §7.3, as ``OAuthClient.match_redirect_uri``)."""
+    first, second = parse_uri(uri), redirect_uri_parse(redirect_uri)
     if first is None or second is None:
         return False
     if (first.scheme, first.hostname) != (second.scheme, second.hostname):
         return False
-    if second.scheme == "http" and second.hostname in ("127.0.0.1", "::1"):
+    if second.is_loopback_ip:
         return True
     default = {"http": 80, "https": 443}.get(second.scheme)
     return (first.port or default) == (second.port or default)
 
 
 def redirect_uri_problem(uri: str, native: bool) -> str | None:
-    """RFC 6749 §3.1.2, OIDC Registration §2 (application_type) and RFC 8252 §7."""
-    parts = parse_uri(uri)
+    """RFC 6749 §3.1.2, OIDC Registration §2 (application_type) and RFC 8252 §7; the one
+    parse of ``redirect_uri.parse`` (no backslash, whitespace, control character,
+    userinfo or percent-encoding in the host: every parser must read the same host)."""
+    parts = redirect_uri_parse(uri)
     # RFC 6749 §3.1.2: "The redirection endpoint URI MUST be an absolute URI" and "MUST NOT
     # include a fragment component."
-    if parts is None or not parts.scheme or "#" in uri:
-        return "each must be a valid absolute URI without fragment"
+    if parts is None:
+        return ("each must be an absolute URI without fragment, userinfo, backslash, "
+                "whitespace or percent-encoding in the host")
     if parts.scheme in ("http", "https"):
-        if not parts.hostname:
+        if not parts.host:
             return "an http(s) URI needs a host"
         if parts.scheme == "http" and not is_loopback(parts.hostname):
             return "plain http is only for localhost and loopback addresses"
@@ -324,7 +328,7 @@ def redirect_uri_problem(uri: str, native: bool) -> str | None:
     # RFC 8252 §7.1: native apps may use private-use URI schemes; web clients may not.
     if not native:
         return "web clients must use https (or http on loopback)"
-    if parts.scheme.lower() in UNSAFE_SCHEMES or not (parts.netloc or parts.path):
+    if parts.scheme in UNSAFE_SCHEMES or not (parts.host or parts.path):
         return "not a usable private-use URI"
     return None
 

@@ -97,5 +97,5 @@ def trusted_redirect_uri(params: dict[str, str]) -> str | None:
         return None
     redirect_uri = params.get("redirect_uri")
     if redirect_uri:
-        return redirect_uri if client.check_redirect_uri(redirect_uri) else None
+        return client.match_redirect_uri(redirect_uri)
     return client.get_default_redirect_uri()

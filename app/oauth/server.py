@@ -145,7 +145,7 @@ class OP(AuthorizationServer):
         uri = request.payload.redirect_uri
         if not uri:
             return client.get_default_redirect_uri()
-        return uri if client.check_redirect_uri(uri) else None
+        return client.match_redirect_uri(uri)
 
     def handle_error_response(self, request, error):
         """RFC 6749 §5.2: invalid_client is 401, with WWW-Authenticate when the client used

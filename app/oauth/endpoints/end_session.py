@@ -34,6 +34,7 @@ from joserfc.jwk import KeySet
 
 from ...events import emit
 from ...store import NotFound
+from .. import redirect_uri
 from ..claims import subject_for
 from ..clients import OAuthClient
 from ..interactions import SESSION_COOKIE, current_login
@@ -130,10 +131,13 @@ def validate_redirect(params: dict[str, str], client: OAuthClient | None) -> str
     if client is None:
         raise InvalidRequestError(
             "'post_logout_redirect_uri' needs 'client_id' or 'id_token_hint'.")
-    if uri not in (client.get("post_logout_redirect_uris") or []):
+    # Exact match, and only a URI every parser reads alike (redirect_uri.parse); the
+    # redirect goes to its normalised text.
+    parsed = redirect_uri.parse(uri)
+    if parsed is None or uri not in (client.get("post_logout_redirect_uris") or []):
         raise InvalidRequestError("Invalid 'post_logout_redirect_uri' in request.")
     state = params.get("state")
-    return add_query(uri, [("state", state)]) if state else uri
+    return add_query(parsed.text, [("state", state)]) if state else parsed.text
 
 
 def check_tied_to_session(logout: LogoutRequest, user, session) -> bool:

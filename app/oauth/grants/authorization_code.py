@@ -10,7 +10,6 @@ from __future__ import annotations
 import time
 
 from authlib.oauth2.rfc6749 import InvalidRequestError, grants
-from authlib.oauth2.rfc6749.grants import AuthorizationEndpointMixin
 from authlib.oidc.core import AuthorizationCodeMixin
 from flask import current_app, g
 
@@ -68,14 +67,23 @@ def save_code(code: str, request) -> None:
 
 
 def validate_redirect_uri(request, client) -> str:
-    """RFC 6749 §3.1.2.3: a redirect_uri must be one the client registered. Authlib's check
-    copies the URI into the error description and raises ValueError (a 500) when it holds
-    characters RFC 6749 §5.2 forbids there, so the description names the parameter (the
-    error page shows what was sent)."""
-    uri = request.payload.redirect_uri
-    if uri and not client.check_redirect_uri(uri):
+    """RFC 6749 §3.1.2.3: a redirect_uri must be one the client registered; "If multiple
+    redirection URIs have been registered, [...] the client MUST include a redirection URI
+    with the authorization request". The response goes to the normalised URI
+    (``OAuthClient.match_redirect_uri``), never to the text as sent. The description names
+    the parameter (Authlib's copies the URI in, which §5.2 may forbid); the error page
+    shows what was sent."""
+    sent = request.payload.redirect_uri
+    if not sent:
+        default = client.get_default_redirect_uri()
+        if not default:
+            raise InvalidRequestError("Missing 'redirect_uri' in request.",
+                                      state=request.payload.state)
+        return default
+    uri = client.match_redirect_uri(sent)
+    if uri is None:
         raise InvalidRequestError("Invalid 'redirect_uri' in request.")
-    return AuthorizationEndpointMixin.validate_authorization_redirect_uri(request, client)
+    return uri
 
 
 class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
