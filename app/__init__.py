@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask
 
-from . import admin, errors, health, logs, oauth, security_headers
+from . import admin, errors, health, hosts, logs, oauth, security_headers
 from .config import Settings
 from .keys import ensure_keys
 from .seed import apply_admin_password, first_start
@@ -56,6 +56,7 @@ def create_app(settings: Settings, store: Store | None = None, demo: bool = True
     errors.init_app(app)
     security_headers.init_app(app)
     logs.init_app(app)
+    hosts.init_app(app)
     health.init_app(app)
     oauth.init_app(app)
     prefix = urlsplit(settings.issuer).path.rstrip("/")

@@ -100,6 +100,14 @@ def directory(value: Any) -> str:
     return str(Path(text).expanduser().absolute())
 
 
+def host_list(value: Any) -> str:
+    """Comma-separated host names, each as ``host`` accepts it (blanks dropped)."""
+    names = [item.strip() for item in str(value or "").split(",") if item.strip()]
+    for name in names:
+        host(name)
+    return ",".join(name.lower() for name in names)
+
+
 def secret_or_empty(value: Any) -> str:
     return "" if value is None else str(value)
 
@@ -144,6 +152,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("fetch_allowed_hosts", "",
             "Comma-separated hosts (beyond loopback) whose jwks_uri etc. may be fetched.",
             secret_or_empty),
+    Setting("allowed_hosts", "",
+            "Comma-separated host names (beyond loopback, IPs and the issuer's) the OP answers "
+            "to; others get 421 (DNS rebinding).", host_list),
     Setting("registration_initial_access_token", "",
             "If set, dynamic registration requires this bearer token; empty keeps it open.",
             secret_or_empty),

@@ -49,6 +49,15 @@ class LiveServer:
     def post(self, path: str, **kwargs) -> requests.Response:
         return requests.post(self.url + path, timeout=10, **kwargs)
 
+    def http_request(self, method: str, path: str, host: str, **kwargs) -> requests.Response:
+        """A request naming ``host`` in its Host header (as a DNS-rebinding page would)."""
+        return requests.request(method, self.url + path, headers={"Host": host}, timeout=10,
+                                allow_redirects=False, **kwargs)
+
+    @property
+    def port(self) -> int:
+        return self.settings.port
+
     def stop(self) -> None:
         self.server.stop()
 
