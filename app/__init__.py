@@ -50,6 +50,10 @@ def create_app(settings: Settings, store: Store | None = None, demo: bool = True
     app.settings = settings
     app.config["MAX_CONTENT_LENGTH"] = 1_000_000
     app.json.sort_keys = False
+    # Routing never answers with a redirect: Werkzeug would 308 ``/register//x`` to
+    # ``/register/x`` (an HTML page on a JSON endpoint); a path that names no route is 404.
+    app.url_map.merge_slashes = False
+    app.url_map.strict_slashes = False
     if store is None:
         store = Store.open(ensure_writable_dir(Path(settings.data_dir), "data dir", "--data-dir"))
     app.store = store

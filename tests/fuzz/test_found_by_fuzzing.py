@@ -117,3 +117,15 @@ def test_an_admin_api_body_with_a_lone_surrogate_is_invalid_request(target):
         b'{"name": "s1", "kind": "oauth", "description": "a\\ud800"}')
     check_json_endpoint(reply)
     assert reply.status == 400 and json.loads(reply.body)["error"] == "invalid_request"
+
+
+@pytest.mark.parametrize("path", ["/register/%2F%00", "/register//demo-web",
+                                  "/.well-known//openid-configuration", "/register/"],
+                         ids=["encoded-slash-nul", "double-slash", "inner-double-slash",
+                              "trailing-slash"])
+def test_a_malformed_path_is_a_json_error_never_a_redirect(target, path):
+    """Werkzeug merged the slashes and answered a 308 HTML redirect (the long fuzz, seed
+    3533646441): routing normalisation must not produce HTML on a JSON endpoint."""
+    reply = target.wire.send("GET", path, [], b"")
+    check_json_endpoint(reply)
+    assert reply.status in (404, 405) and reply.mimetype == "application/json"
