@@ -101,6 +101,19 @@ def test_without_session_required_the_logout_token_carries_sub_and_no_sid(
     assert "sid" not in claims
 
 
+def test_a_pairwise_client_gets_its_pairwise_sub_in_the_logout_token(fresh_server, rp_listener):
+    """§2.4: sub is "the Subject Identifier ... as in the ID Token" the client received:
+    for a pairwise client (OIDC Core §8), the pairwise one."""
+    server = fresh_server()
+    register_rp(server, backchannel_logout_uri=rp_listener.url, subject_type="pairwise")
+    browser = Browser(server)
+    tokens = sign_in(server, browser)
+    id_token_sub = verify_jwt(server, tokens["id_token"])["sub"]
+    log_out(server, browser, tokens)
+    claims = verify_jwt(server, rp_listener.logout_tokens()[0])
+    assert claims["sub"] == id_token_sub != server.store.get_user("alice").sub
+
+
 def test_the_logout_token_is_signed_with_the_clients_id_token_alg(fresh_server, rp_listener):
     server = fresh_server()
     register_rp(server, backchannel_logout_uri=rp_listener.url,

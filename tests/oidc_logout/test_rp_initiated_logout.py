@@ -234,6 +234,20 @@ def test_an_id_token_hint_of_another_user_asks_for_confirmation(rp):
     assert CONFIRM_BUTTON in end_session(bobs, id_token_hint=tokens["id_token"]).text
 
 
+def test_the_id_token_hint_of_a_pairwise_client_logs_out_at_once(fresh_server):
+    """§2: the hint names the user by the client's pairwise sub (OIDC Core §8), which is
+    still "the currently logged in End-User"."""
+    server = fresh_server()
+    register_rp(server, subject_type="pairwise")
+    browser = Browser(server)
+    tokens = sign_in(server, browser)
+    assert verify_jwt(server, tokens["id_token"])["sub"] != server.store.get_user("alice").sub
+    response = end_session(browser, id_token_hint=tokens["id_token"],
+                           post_logout_redirect_uri=RP_LOGGED_OUT)
+    assert (response.status_code, response.headers["Location"]) == (302, RP_LOGGED_OUT)
+    assert server.store.find_sessions() == []
+
+
 def test_a_logout_hint_naming_someone_else_asks_for_confirmation(rp):
     _, browser, tokens = rp
     page = end_session(browser, id_token_hint=tokens["id_token"], logout_hint="bob")

@@ -34,7 +34,8 @@ def test_token_in_the_authorization_header_works_with_get(tokens):
 def test_token_in_the_form_body_works_with_post(tokens):
     server, user, _ = tokens
     response = server.post("/userinfo", data={"access_token": user["access_token"]})
-    assert response.status_code == 200 and "sub" in response.json()
+    assert response.status_code == 200
+    assert response.json()["sub"] == server.store.get_user("alice").sub
 
 
 def test_no_token_is_401_with_a_bare_bearer_challenge(tokens):
