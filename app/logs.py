@@ -8,6 +8,14 @@ removed, tokens fingerprinted, JWTs decoded without their signature) and capped 
 The admin API and the static files are not recorded: they would only be noise (and the Logs
 screen's own polling would record itself).
 
+A row's cost is linear in the request, however hostile, and what it keeps is bounded: of the
+query, form and redirect parameters, at most MAX_NAMES names and MAX_VALUES values of each
+(a name given several times keeps a list); what is left out is counted under the name
+OMITTED, as ``"(omitted)": {"values": {"x": 249970}, "names": 3}``: 249,970 more values of
+``x`` and 3 more names (with all their values) not kept. A client's own parameter of that
+name is shown as sent, unless the note replaces it. A JSON body nested too deep to parse is
+kept as "(not valid JSON)". At most ``redaction.MAX_JWTS`` JWTs of a row are decoded.
+
 Request rows are written in batches (``PendingRows``): one SQLite commit (an fsync) per
 request would halve the throughput of a cheap endpoint. A batch is written when it holds
 BATCH_ROWS rows, when its oldest row is FLUSH_AFTER seconds old (checked at each request),
@@ -20,6 +28,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import secrets
 import sys
 import threading
@@ -32,8 +41,8 @@ from urllib.parse import parse_qsl, urlsplit
 from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
-from .redaction import describe_token, redact, redact_fields
-from .startup import ensure_writable_dir
+from .redaction import Budget, describe_token, redact, redact_fields
+from .startup import ensure_writable_dir, make_files_private
 
 LOG_FILE = "pocket-op.log"
 request_log = logging.getLogger("pocket_op.request")
@@ -41,6 +50,9 @@ request_log = logging.getLogger("pocket_op.request")
 NOT_RECORDED = ("/admin", "/static/", "/favicon.ico", "/healthz")
 MAX_BODY = 256_000  # bytes of a response body read to redact it
 MAX_RECORD = 32_000  # characters of one recorded request or response, once redacted
+MAX_NAMES = 100  # parameters of a query, form or redirect kept in a row
+MAX_VALUES = 20  # values kept of a parameter given several times
+OMITTED = "(omitted)"  # the parameter that counts those not kept
 JSON_TYPES = ("application/json",)
 JWT_TYPES = ("application/jwt",)
 BATCH_ROWS = 50
@@ -77,6 +89,14 @@ def flush_request_rows(force: bool = True) -> None:
         write_rows(rows)
 
 
+class PrivateRotatingFileHandler(RotatingFileHandler):
+    """Log files (new ones after each rotation too) readable by their owner only."""
+
+    def _open(self):
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        return open(fd, self.mode, encoding=self.encoding, errors=self.errors)
+
+
 def configure(log_dir: str, level: str) -> Path:
     """Attach the rotating file handler to the ``pocket_op`` logger."""
     directory = ensure_writable_dir(Path(log_dir), "log dir", "POCKET_OP_LOG_DIR")
@@ -86,8 +106,9 @@ def configure(log_dir: str, level: str) -> Path:
     for handler in list(root.handlers):
         root.removeHandler(handler)
         handler.close()
-    file_handler = RotatingFileHandler(directory / LOG_FILE, maxBytes=5_000_000, backupCount=5,
-                                       encoding="utf-8")
+    make_files_private(directory, LOG_FILE + "*")
+    file_handler = PrivateRotatingFileHandler(directory / LOG_FILE, maxBytes=5_000_000,
+                                              backupCount=5, encoding="utf-8")
     file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     root.addHandler(file_handler)
     # Waitress' own messages (e.g. queue depth warnings) go to the same place.
@@ -133,8 +154,9 @@ def is_recorded(path: str) -> bool:
 def record_request(response: Response, duration: float) -> None:
     from .events import row
 
-    sent = request_part()
-    answered = response_part(response)
+    budget = Budget()  # one for the row; the response's JWTs (pocket-op's own) come first
+    answered = response_part(response, budget)
+    sent = request_part(budget)
     error = answered.pop("error", None) if isinstance(answered, dict) else None
     fields: dict[str, Any] = {
         "method": request.method, "path": request.path, "status": response.status_code,
@@ -143,8 +165,7 @@ def record_request(response: Response, duration: float) -> None:
     if error:
         fields["error"] = error
     failed = response.status_code >= 400 or bool(error)
-    client_id = g.get("client_id") or first(sent.get("query", {}).get("client_id")) \
-        or first((sent.get("form") or {}).get("client_id"))
+    client_id = g.get("client_id") or sent_client_id(sent)
     login = g.get("login")
     sub = login[0].sub if login and login[0] is not None else g.get("event_sub")
     current_app.extensions[PENDING].add(row(
@@ -152,49 +173,83 @@ def record_request(response: Response, duration: float) -> None:
         client_id=client_id if isinstance(client_id, str) else None, sub=sub))
 
 
+def sent_client_id(sent: dict[str, Any]) -> Any:
+    """The client_id of the query or the form, when they were read."""
+    for part in (sent.get("query"), sent.get("form")):
+        if isinstance(part, dict) and part.get("client_id"):
+            return first(part["client_id"])
+    return None
+
+
 def first(value: Any) -> Any:
     return value[0] if isinstance(value, list) and value else value
 
 
-def params(pairs) -> dict[str, Any]:
-    """Parameters as {name: value}, or {name: [values]} when one is given several times."""
-    collected: dict[str, Any] = {}
+def params(pairs, budget: Budget | None = None) -> dict[str, Any]:
+    """Parameters as {name: value}, or {name: [values]} when one is given several times,
+    redacted; capped as the module says, with the OMITTED note when something is left out."""
+    kept, omitted = collect(pairs)
+    collected = redact_fields({name: values[0] if len(values) == 1 else values
+                               for name, values in kept.items()}, budget)
+    if omitted["values"] or omitted["names"]:
+        collected[OMITTED] = omitted
+    return collected
+
+
+def collect(pairs) -> tuple[dict[str, list[str]], dict[str, Any]]:
+    """The first MAX_VALUES values of the first MAX_NAMES names, and a count of the rest: one
+    pass, whatever the number of pairs."""
+    kept: dict[str, list[str]] = {}
+    more_values: dict[str, int] = {}
+    more_names: set[str] = set()
     for name, value in pairs:
-        if name in collected:
-            previous = collected[name]
-            collected[name] = [*previous, value] if isinstance(previous, list) else [
-                previous, value]
+        values = kept.get(name)
+        if values is None and len(kept) >= MAX_NAMES:
+            more_names.add(name)
+        elif values is None:
+            kept[name] = [value]
+        elif len(values) < MAX_VALUES:
+            values.append(value)
         else:
-            collected[name] = value
-    return redact_fields(collected)
+            more_values[name] = more_values.get(name, 0) + 1
+    return kept, {"values": more_values, "names": len(more_names)}
 
 
-def request_part() -> dict[str, Any]:
+def request_part(budget: Budget) -> dict[str, Any]:
     part: dict[str, Any] = {}
     if request.args:
-        part["query"] = params(request.args.items(multi=True))
+        part["query"] = params(request.args.items(multi=True), budget)
     if request.mimetype == "application/x-www-form-urlencoded":
         try:
-            part["form"] = params(request.form.items(multi=True))
+            part["form"] = params(request.form.items(multi=True), budget)
         except HTTPException as error:  # e.g. a body over the size limit
             part["form"] = f"(not read: {error.name})"
     elif request.mimetype == "application/json" or request.mimetype.endswith("+json"):
-        body = request.get_json(silent=True)
-        part["json"] = redact(body) if body is not None else "(not valid JSON)"
+        body = json_body()
+        part["json"] = redact(body, budget=budget) if body is not None else "(not valid JSON)"
     elif request.content_length:
         part["body"] = f"{request.mimetype or 'no content type'}, {request.content_length} bytes"
-    headers = {name.lower(): redact(value, name) for name, value in request.headers.items()
+    headers = {name.lower(): redact(value, name, budget=budget)
+               for name, value in request.headers.items()
                if name.lower() in ("authorization", "dpop", "content-type", "origin")}
     if headers:
         part["headers"] = headers
     return limited(part)
 
 
-def response_part(response: Response) -> dict[str, Any]:
+def json_body() -> Any:
+    """The request's JSON body; None when it is not JSON, or nested too deep to parse."""
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:
+        return None
+
+
+def response_part(response: Response, budget: Budget) -> dict[str, Any]:
     part: dict[str, Any] = {"content_type": response.mimetype or None}
     location = response.headers.get("Location")
     if location:
-        part.update(describe_location(location))
+        part.update(describe_location(location, budget))
     if response.is_streamed or response.direct_passthrough:
         return part
     data = response.get_data()
@@ -205,24 +260,25 @@ def response_part(response: Response) -> dict[str, Any]:
     if mimetype in JSON_TYPES or mimetype.endswith("+json"):
         try:
             body = json.loads(data)
-        except ValueError:
+        except (ValueError, RecursionError):
             return part
-        part["body"] = redact(body)
+        part["body"] = redact(body, budget=budget)
         if isinstance(body, dict) and isinstance(body.get("error"), str):
             part["error"] = body["error"]
     elif mimetype in JWT_TYPES or mimetype.endswith("+jwt"):
-        part["body"] = describe_token(data.decode("ascii", "replace").strip())
+        part["body"] = describe_token(data.decode("ascii", "replace").strip(), budget=budget)
     return limited(part)
 
 
-def describe_location(location: str) -> dict[str, Any]:
-    """A redirect: where to, and its query and fragment parameters (redacted)."""
+def describe_location(location: str, budget: Budget | None = None) -> dict[str, Any]:
+    """A redirect: where to, and its query and fragment parameters (redacted, capped)."""
     parts = urlsplit(location)
     described: dict[str, Any] = {
         "location": parts._replace(query="", fragment="").geturl()}
     for name, text in (("query", parts.query), ("fragment", parts.fragment)):
         if text:
-            described[f"location_{name}"] = params(parse_qsl(text, keep_blank_values=True))
+            described[f"location_{name}"] = params(parse_qsl(text, keep_blank_values=True),
+                                                   budget)
     for name in ("location_query", "location_fragment"):
         error = described.get(name, {}).get("error")
         if isinstance(error, str):

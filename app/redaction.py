@@ -6,7 +6,12 @@
   into its header and claims, with a note on whether pocket-op's own keys verify it, and its
   signature is dropped (so what is kept cannot be replayed). An encrypted JWT keeps only its
   header.
-- Strings and whole records are capped in size.
+- Strings and whole records are capped in size; nesting below MAX_DEPTH is not kept.
+
+The work is linear in what is redacted, whatever a client sends: one record (a ``Budget``,
+e.g. one row of the Logs screen) decodes at most MAX_JWTS JWTs, later ones are fingerprinted
+like opaque tokens, and reads pocket-op's signing keys from the store once, when its first
+JWT is checked. Keys are read afresh for each record, so a rotated key is seen at once.
 
 May import Flask and joserfc; imports ``app.oauth`` only inside functions (``app.oauth``
 imports ``app.events``, which imports this module).
@@ -37,8 +42,36 @@ TOKEN_NAMES = frozenset({
 })
 MAX_STRING = 2000  # characters of one value kept
 MAX_DEPTH = 12
+MAX_JWTS = 20  # JWTs decoded in one record; the later ones are only fingerprinted
 JWT_SHAPE = re.compile(r"^[A-Za-z0-9_-]{2,}(\.[A-Za-z0-9_-]*){2}$")
 JWE_SHAPE = re.compile(r"^[A-Za-z0-9_-]{2,}(\.[A-Za-z0-9_-]*){4}$")
+
+
+class Budget:
+    """What one record may still spend: JWTs to decode, and pocket-op's signing keys, read
+    from the store when the first JWT is checked and kept for the rest of the record."""
+
+    def __init__(self, jwts: int = MAX_JWTS):
+        self.jwts = jwts
+        self._keys: dict[str, Any] | None = None
+
+    def take_jwt(self) -> bool:
+        """True (and one JWT fewer left) if another JWT may be decoded."""
+        if self.jwts <= 0:
+            return False
+        self.jwts -= 1
+        return True
+
+    def signing_keys(self) -> dict[str, Any] | None:
+        """pocket-op's published signing keys by kid; None outside an app context."""
+        if self._keys is None:
+            try:
+                from .oauth.verify import signature_keys
+
+                self._keys = {key.kid: key for key in signature_keys()}
+            except (ImportError, RuntimeError):
+                return None
+        return self._keys
 
 
 def fingerprint(value: str) -> str:
@@ -54,33 +87,33 @@ def jose_header(value: str) -> dict[str, Any] | None:
     return header if isinstance(header, dict) and "alg" in header else None
 
 
-def describe_token(value: str, depth: int = 0) -> Any:
-    """A JWT decoded (header, claims, signature check) or an opaque token's fingerprint."""
+def describe_token(value: str, depth: int = 0, budget: Budget | None = None) -> Any:
+    """A JWT decoded (header, claims, signature check) or an opaque token's fingerprint (a
+    JWT too, once ``budget`` has no JWT left)."""
+    budget = budget or Budget()
     header = jose_header(value)
-    if header is None:
+    if header is None or not budget.take_jwt():
         return fingerprint(value)
     if "enc" in header or value.count(".") == 4:
-        return {"jwe_header": redact(header, depth=depth + 1),
+        return {"jwe_header": redact(header, depth=depth + 1, budget=budget),
                 "note": "encrypted: only the header can be read", "fingerprint": fingerprint(value)}
     claims = segment(value.split(".")[1])
-    return {"jwt_header": redact(header, depth=depth + 1),
-            "jwt_claims": redact(claims, depth=depth + 1) if claims is not None else None,
-            "signature": signature_check(value, header), "fingerprint": fingerprint(value)}
+    return {"jwt_header": redact(header, depth=depth + 1, budget=budget),
+            "jwt_claims": redact(claims, depth=depth + 1, budget=budget)
+            if claims is not None else None,
+            "signature": signature_check(value, header, budget), "fingerprint": fingerprint(value)}
 
 
-def signature_check(value: str, header: dict[str, Any]) -> str:
+def signature_check(value: str, header: dict[str, Any], budget: Budget) -> str:
     """Whether one of pocket-op's published signing keys verifies the JWT. Others' (a
     client's) signatures are not checked here."""
     if str(header.get("alg", "")).lower() == "none":
         return "unsigned (alg none)"
-    try:
-        from joserfc import jws
-        from joserfc.errors import JoseError
+    from joserfc import jws
+    from joserfc.errors import JoseError
 
-        from .oauth.verify import signature_keys
-
-        keys = {key.kid: key for key in signature_keys()}
-    except (ImportError, RuntimeError):
+    keys = budget.signing_keys()
+    if keys is None:
         return "not checked"
     key = keys.get(header.get("kid"))
     if key is None:
@@ -94,7 +127,7 @@ def signature_check(value: str, header: dict[str, Any]) -> str:
     return f"valid: pocket-op key {key.kid}"
 
 
-def describe_authorization(value: str) -> str | Any:
+def describe_authorization(value: str, budget: Budget | None = None) -> str | Any:
     """An Authorization header: the scheme and what may be shown of its credentials."""
     scheme, _, credentials = value.partition(" ")
     if scheme.lower() == "basic":
@@ -104,7 +137,7 @@ def describe_authorization(value: str) -> str | Any:
             return "Basic [unreadable]"
         return f"Basic {user}:[redacted]"
     if scheme.lower() in ("bearer", "dpop") and credentials:
-        return {"scheme": scheme, "token": describe_token(credentials.strip())}
+        return {"scheme": scheme, "token": describe_token(credentials.strip(), budget=budget)}
     return f"{scheme} [redacted]" if credentials else "[redacted]"
 
 
@@ -114,27 +147,32 @@ def capped(text: str) -> str:
     return text[:MAX_STRING] + f"… ({len(text)} chars)"
 
 
-def redact(value: Any, key: str | None = None, depth: int = 0) -> Any:
-    """``value`` (found under ``key``) as the Logs screen may keep it."""
+def redact(value: Any, key: str | None = None, depth: int = 0,
+           budget: Budget | None = None) -> Any:
+    """``value`` (found under ``key``) as the Logs screen may keep it; ``budget`` is the
+    record's, when ``value`` is only part of one."""
+    budget = budget or Budget()
     name = (key or "").lower()
     if name in SECRET_NAMES:
         return "[redacted]" if value not in (None, "") else value
     if depth > MAX_DEPTH:
         return "[nested too deep]"
     if isinstance(value, dict):
-        return {str(k): redact(v, str(k), depth + 1) for k, v in value.items()}
+        return {str(k): redact(v, str(k), depth + 1, budget) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [redact(item, key, depth + 1) for item in value]
+        return [redact(item, key, depth + 1, budget) for item in value]
     if not isinstance(value, str):
         return value
     if name == "authorization":
-        return describe_authorization(value)
+        return describe_authorization(value, budget)
     if name in TOKEN_NAMES and value:
-        return describe_token(value, depth)
+        return describe_token(value, depth, budget)
     if jose_header(value) is not None:  # a JWT under any other name: decoded too
-        return describe_token(value, depth)
+        return describe_token(value, depth, budget)
     return capped(value)
 
 
-def redact_fields(fields: dict[str, Any]) -> dict[str, Any]:
-    return {key: redact(value, key) for key, value in fields.items()}
+def redact_fields(fields: dict[str, Any], budget: Budget | None = None) -> dict[str, Any]:
+    """Each of ``fields`` redacted, all of them as one record (one ``budget``)."""
+    budget = budget or Budget()
+    return {key: redact(value, key, budget=budget) for key, value in fields.items()}
