@@ -27,7 +27,7 @@ from . import __version__, config, logs, portability
 from .errors import StartupError
 from .events import emit
 from .server import Server, announce, bind_socket
-from .startup import ensure_writable_dir
+from .startup import PRIVATE_UMASK, ensure_writable_dir
 from .store import AlreadyExists
 
 try:
@@ -310,6 +310,8 @@ def limit_malloc_arenas(arenas: int = 2) -> None:
 def main(argv: list[str] | None = None, window: Window | None = None,
          extend: Extend | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # Whatever pocket-op writes (database, WAL, logs, exports) is the user's alone.
+    os.umask(PRIVATE_UMASK)
     flags = flags_of(args)
     headless = args.command == "serve" and getattr(args, "headless", False)
     try:

@@ -14,11 +14,12 @@ import uuid
 from pathlib import Path
 
 from ..errors import StartupError
+from ..startup import make_files_private
 from .acrs import AcrStore
 from .assertions import AssertionStore
 from .audit import AuditStore
 from .clients import ClientStore
-from .crypto import SecretBox, load_key
+from .crypto import KEY_FILE, SecretBox, load_key
 from .db import inspect_existing, migrate, open_database
 from .errors import AlreadyExists, NotFound, StoreError
 from .grants import CodeAlreadyUsed, GrantStore
@@ -53,6 +54,10 @@ class Store(ClientStore, UserStore, ScopeStore, KeyStore, GrantStore, SessionSto
             if version:
                 store.verify_install_key()  # before migrating: a wrong key changes nothing
             store.migrate()
+            # The database and its WAL files, the key file and settings: the user's alone
+            # (SQLite gives a new WAL file the database file's mode).
+            for pattern in (DB_FILE + "*", KEY_FILE, "settings.json"):
+                make_files_private(data_dir, pattern)
             try:
                 store.get_setting("install")
             except NotFound:
