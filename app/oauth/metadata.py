@@ -225,6 +225,26 @@ FIELDS["request_object_encryption_alg"] = one_of(*request_object.ENCRYPTION_ALGS
 FIELDS["request_object_encryption_enc"] = one_of(*request_object.ENCRYPTION_ENCS)
 
 
+#: Metadata of the seeds' specs that this server does not act on yet (CIBA, mTLS, UMA, FAPI
+#: and Janssen extensions whose behaviour is still to come): checked if we know their shape,
+#: then neither stored nor echoed, so no client believes it got the behaviour. RFC 7591 §2:
+#: "The implementation and use of all client metadata fields is OPTIONAL"; §3.2.1: the
+#: server "MAY reject or replace any of the client's requested metadata values".
+NOT_ACTED_ON = (
+    "software_statement", "authorized_origins", "allow_spontaneous_scopes",
+    "spontaneous_scopes", "additional_audience", "include_claims_in_id_token",
+    "persist_client_authorizations", "rpt_as_jwt", "claims_redirect_uri",
+    "backchannel_token_delivery_mode", "backchannel_client_notification_endpoint",
+    "backchannel_authentication_request_signing_alg", "backchannel_user_code_parameter",
+    "tls_client_auth_subject_dn", "tls_client_auth_san_dns", "tls_client_auth_san_uri",
+    "tls_client_auth_san_ip", "tls_client_auth_san_email", "authorization_details_types",
+    "dpop_bound_access_tokens", "tls_client_certificate_bound_access_tokens",
+)
+#: Bindings that would leave the client less protected than it asked if ignored: refused
+#: when true (RFC 9449 §5.2 dpop_bound_access_tokens, RFC 8705 §3.4).
+REFUSED_WHEN_TRUE = ("dpop_bound_access_tokens", "tls_client_certificate_bound_access_tokens")
+
+
 def check_for(field: str) -> Check | None:
     name, _, tag = field.partition("#")
     return FIELDS.get(field) or (FIELDS[name] if tag and name in LOCALIZABLE else None)
@@ -240,6 +260,10 @@ def validate_client_metadata(metadata: dict) -> dict:
         check = check_for(field)
         if check is not None:
             check(field, value)
+    for field in REFUSED_WHEN_TRUE:
+        if clean.get(field) is True:
+            raise invalid(field, "this server does not bind access tokens yet")
+    clean = {key: value for key, value in clean.items() if key not in NOT_ACTED_ON}
     clean = {**copy.deepcopy(METADATA_DEFAULTS), **default_response_types(clean), **clean}
     server = server_metadata()
     validate_grant_and_response_types(clean, server)

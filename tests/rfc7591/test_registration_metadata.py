@@ -216,7 +216,7 @@ VALID = [
                      "default_acr_values": ["1"], "initiate_login_uri":
                      "https://app.example/login", "request_uris": ["https://app.example/r#h"],
                      "contacts": ["dev@app.example"], "software_id": "app",
-                     "software_version": "1.0", "software_statement": "eyJ.e30.sig"}),
+                     "software_version": "1.0"}),
     ("logout-fields", {"post_logout_redirect_uris": ["http://localhost:3000/"],
                        "frontchannel_logout_uri": "https://app.example/fc",
                        "frontchannel_logout_session_required": True,
@@ -224,8 +224,6 @@ VALID = [
                        "backchannel_logout_session_required": False}),
     ("janssen-fields", {"access_token_as_jwt": True, "access_token_lifetime": 60,
                         "redirect_uris_regex": r"https://app\.example/.*",
-                        "authorized_origins": ["https://app.example", "http://localhost:3000"],
-                        "allow_spontaneous_scopes": True, "spontaneous_scopes": [r"user:\d+"],
                         "default_prompt_login": False,
                         "authorized_acr_values": ["1", "urn:pocket-op:mfa"],
                         "par_lifetime": 60, "require_par": False,

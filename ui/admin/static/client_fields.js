@@ -30,7 +30,6 @@ export const SECTIONS = [
   ["redirects", "Redirects & logout", true, [
     f("redirect_uris", "Redirect URIs", "lines", { hint: "one per line; http on localhost and loopback is fine" }),
     f("redirect_uris_regex", "Redirect URI regex", "text", { hint: "also accepted: redirect URIs matching it in full" }),
-    f("authorized_origins", "JavaScript origins", "lines", { hint: "origins allowed to call the token and userinfo endpoints (CORS), e.g. http://localhost:3000" }),
     f("post_logout_redirect_uris", "Post-logout redirect URIs", "lines"),
     f("frontchannel_logout_uri", "Front-channel logout URI", "text"),
     f("frontchannel_logout_session_required", "Front-channel logout needs iss and sid", "check"),
@@ -69,7 +68,6 @@ export const SECTIONS = [
     f("contacts", "Contacts", "lines", { hint: "one e-mail address per line" }),
     f("software_id", "Software ID", "text"),
     f("software_version", "Software version", "text"),
-    f("software_statement", "Software statement", "textarea", { hint: "a JWT (RFC 7591 §2.3)" }),
   ]],
   ["advanced", "Advanced", false, [
     f("request_uris", "Request URIs", "lines"),
@@ -77,10 +75,6 @@ export const SECTIONS = [
     f("require_par", "Require PAR (Janssen name)", "check"),
     f("par_lifetime", "PAR request_uri lifetime (seconds)", "number"),
     f("require_signed_request_object", "Require signed request objects", "check"),
-    f("dpop_bound_access_tokens", "DPoP-bound access tokens", "check"),
-    f("tls_client_certificate_bound_access_tokens", "Certificate-bound access tokens", "check"),
-    f("allow_spontaneous_scopes", "Allow spontaneous scopes", "check"),
-    f("spontaneous_scopes", "Spontaneous scope patterns", "lines", { hint: "one regex per line" }),
   ]],
 ];
 
