@@ -9,7 +9,7 @@ import os
 from .events import emit
 from .keys import ensure_keys
 from .store import Store
-from .store.crypto import generate_secret
+from .store.crypto import generate_client_secret, generate_secret
 
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD_ENV = "POCKET_OP_ADMIN_PASSWORD"
@@ -89,7 +89,7 @@ def seed_users(store: Store) -> list[str]:
 def seed_clients(store: Store) -> list[str]:
     lines = ["demo clients (secrets are shown only now):"]
     for client_id, (metadata, confidential) in DEMO_CLIENTS.items():
-        secret = generate_secret() if confidential else None
+        secret = generate_client_secret() if confidential else None
         store.create_client(client_id, metadata, secret=secret)
         emit("client.created", client_id=client_id)
         how = (f"client_secret={secret}" if secret else "public client, PKCE required")

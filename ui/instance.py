@@ -2,7 +2,8 @@
 
 The window's process adds ``show`` (a random per-launch secret) to its lock file
 (``app.cli.InstanceLock``: mode 0600 in the data dir, emptied on exit), and serves
-``POST /admin/window/show``: loopback callers only, ``Authorization: Bearer <show>``. The secret
+``POST /admin/window/show``: loopback callers only, with a Host header naming this machine (as
+the admin API checks it: no DNS rebinding), ``Authorization: Bearer <show>``. The secret
 lets its holder raise the window and nothing else; whoever can read the lock file can read
 the whole data dir anyway."""
 
@@ -16,7 +17,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, request
 
-from app.admin.guard import check_loopback
+from app.admin.guard import check_host, check_loopback
 from app.errors import error_response
 
 SHOW_PATH = "/admin/window/show"
@@ -31,6 +32,9 @@ def init_show_endpoint(app: Flask, secret: str, show: Callable[[], None]) -> Non
     def show_window() -> Response:
         if not check_loopback(request.remote_addr):
             return error_response(403, "forbidden", "The window answers loopback callers only.")
+        # ask_to_show sends the request to a loopback URL only: no issuer host to allow.
+        if not check_host(request.host, issuer=""):
+            return error_response(403, "forbidden", "The Host header does not name this server.")
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(),
                                                                   secret.encode()):

@@ -5,6 +5,10 @@ registration checks it (``validate_client_metadata``), plus what only the admin 
 A client's secret is generated, never chosen, and shown once: in the 201 of its creation,
 in the answer to ``POST /clients/<id>/secret``, or when an update switches the client to an
 authentication method that uses a secret.
+
+Only the admin gives a client the password grant (dynamic registration refuses it). Saving
+``grant_types`` with ``password`` on a client that registered itself takes it over: its
+RFC 7592 registration access token ends, and the token endpoint then honours the grant.
 """
 
 from __future__ import annotations
@@ -16,13 +20,13 @@ from authlib.oauth2 import OAuth2Error
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from ..events import emit
-from ..oauth import request_object
+from ..oauth import pkce, request_object
 from ..oauth.discovery import metadata as discovery_metadata
 from ..oauth.endpoints.registration import ISSUED, SECRET_METHODS
 from ..oauth.metadata import ENCRYPTION_PAIRS, validate_client_metadata
 from ..oauth.tokens import JWE_ALGS, JWE_ENCS, SIGNING_ALGS
 from ..store import AlreadyExists
-from ..store.crypto import generate_secret
+from ..store.crypto import generate_client_secret, generate_secret
 from ..store.records import ClientRecord
 from .api import (
     AdminError,
@@ -114,7 +118,7 @@ def sync_secret(client_id: str, method: str) -> str | None:
     store = current_app.store
     has_secret = store.get_client(client_id).has_secret
     if method in SECRET_METHODS and not has_secret:
-        secret = generate_secret(32)
+        secret = generate_client_secret()
         store.save_client_secret(client_id, secret)
         return secret
     if method not in SECRET_METHODS and has_secret:
@@ -141,6 +145,7 @@ def client_options() -> Response:
         "application_type": ["web", "native"],
         "signing_alg": list(SIGNING_ALGS),
         "request_object_signing_alg": list(request_object.SIGNING_ALGS),
+        "code_challenge_method": list(pkce.METHODS),
         "token_endpoint_auth_signing_alg": list(discovery.get(
             "token_endpoint_auth_signing_alg_values_supported", [])),
         "scope": [scope.name for scope in current_app.store.find_scopes()],
@@ -163,7 +168,7 @@ def create_client() -> Response:
     client_id = body.get("client_id") or generate_secret(16)
     metadata = validate_metadata(change.pop("metadata"))
     needs_secret = metadata["token_endpoint_auth_method"] in SECRET_METHODS
-    secret = generate_secret(32) if needs_secret else None
+    secret = generate_client_secret() if needs_secret else None
     store = current_app.store
     with store.atomic():
         try:
@@ -191,13 +196,27 @@ def update(client_id: str, partial: bool) -> Response:
         if partial:
             metadata = {k: v for k, v in {**current.metadata, **metadata}.items() if v is not None}
         change["metadata"] = validate_metadata(metadata)
+    changed = changed_fields(current, change)
     with store.atomic():
         record = store.update_client(client_id, **change)
         if "metadata" in change:
             secret = sync_secret(client_id, change["metadata"]["token_endpoint_auth_method"])
             record = store.get_client(client_id)
-    emit("client.updated", client_id=client_id, changed=sorted(changed_fields(current, change)))
+        if take_over_for_password(client_id, body.get("metadata") or {}):
+            changed.add("registration_access_token")
+    emit("client.updated", client_id=client_id, changed=sorted(changed))
     return jsonify(client_body(record, secret))
+
+
+def take_over_for_password(client_id: str, sent: dict[str, Any]) -> bool:
+    """When the admin's metadata names the password grant and the client registered itself,
+    end its registration access token (see the module docstring); whether it did."""
+    store = current_app.store
+    if "password" not in (sent.get("grant_types") or []) \
+            or not store.check_registered_dynamically(client_id):
+        return False
+    store.delete_registration_token(client_id)
+    return True
 
 
 def changed_fields(current: ClientRecord, change: dict[str, Any]) -> set[str]:
@@ -235,7 +254,7 @@ def regenerate_secret(client_id: str) -> Response:
     method = record.metadata.get("token_endpoint_auth_method", "client_secret_basic")
     if method not in SECRET_METHODS:
         raise conflict(f"Client '{client_id}' authenticates with '{method}', not a secret.")
-    secret = generate_secret(32)
+    secret = generate_client_secret()
     store.save_client_secret(client_id, secret)
     emit("client.secret_regenerated", client_id=client_id)
     return jsonify(client_body(store.get_client(client_id), secret))

@@ -4,7 +4,8 @@
    Host header naming this machine, so a DNS-rebinding page cannot reach the API;
 2. an ``Origin`` header, when a state-changing request has one, must be the server's own;
 3. authentication: the per-launch token as ``Authorization: Bearer`` (the desktop window), or
-   the signed admin session cookie of ``POST /admin/api/session`` (a browser);
+   the signed admin session cookie of ``POST /admin/api/session`` (a browser), which ends
+   ``SESSION_LIFETIME`` after sign-in or ``admin_session_idle_lifetime`` after its last use;
 4. with the cookie, state-changing requests carry ``X-CSRF-Token``, a value bound to the
    session. Bearer calls need none: a browser never adds that header by itself.
 
@@ -27,7 +28,7 @@ from .api import AdminError
 
 PREFIX = "/admin/api"
 COOKIE = "pocket_op_admin"
-SESSION_LIFETIME = 12 * 3600  # seconds an admin sign-in lasts
+SESSION_LIFETIME = 12 * 3600  # seconds an admin sign-in lasts at most (idle: a setting)
 CSRF_HEADER = "X-CSRF-Token"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 #: Names that always mean this machine (RFC 6761 §6.3: *.localhost is loopback).
@@ -136,9 +137,10 @@ def cookie_session_id() -> str | None:
     except BadSignature:
         return None
     session_id = data.get("sid") if isinstance(data, dict) else None
-    if not isinstance(session_id, str) or not current_app.store.check_admin_session(session_id):
+    if not isinstance(session_id, str):
         return None
-    return session_id
+    idle_lifetime = current_app.settings.admin_session_idle_lifetime
+    return session_id if current_app.store.use_admin_session(session_id, idle_lifetime) else None
 
 
 def authenticate() -> Caller | None:

@@ -3,6 +3,8 @@
 ``POST`` takes ``username`` and ``password`` (JSON, or the login form's fields), sets the
 signed session cookie and returns the CSRF token that state-changing requests must echo in
 ``X-CSRF-Token``; ``GET`` tells who is signed in (and the token again); ``DELETE`` signs out.
+A session ends ``guard.SESSION_LIFETIME`` after sign-in, or sooner when unused for the
+``admin_session_idle_lifetime`` setting (``guard.cookie_session_id``).
 Failed sign-ins are throttled per address: five a minute, then 429.
 """
 

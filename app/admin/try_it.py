@@ -103,6 +103,18 @@ class Attempts:
             self._drop_expired()
             return self._items.get(state)
 
+    def save_response(self, state: str, response: dict[str, str]) -> Attempt | None:
+        """Record the authorization response of the live attempt ``state`` and return it;
+        None when there is none or it has one already. Checked and set under one lock, so
+        of two callbacks with the same state only one proceeds."""
+        with self._lock:
+            self._drop_expired()
+            attempt = self._items.get(state)
+            if attempt is None or attempt.response is not None:
+                return None
+            attempt.response = response
+            return attempt
+
     def _drop_expired(self) -> None:
         limit = time.time() - LIFETIME
         for state in [s for s, a in self._items.items() if a.created < limit]:
@@ -242,11 +254,10 @@ def callback() -> Response:
             and guard.check_host(request.host, settings.issuer)):
         return error_response(403, "forbidden", "Try it answers loopback callers only.")
     params = request.args.to_dict()
-    attempt = attempts().get(params.get("state", ""))
-    if attempt is None or attempt.response is not None:
+    attempt = attempts().save_response(params.get("state", ""), params)
+    if attempt is None:
         return error_response(400, "invalid_request", "Unknown, expired or used 'state': "
                               "start Try it again from the client's page.")
-    attempt.response = params
     target = f"{attempt.return_to}#/clients/{quote(attempt.client_id, safe='')}/try/" \
              f"{params['state']}"
     return redirect(target, 303)

@@ -5,10 +5,9 @@ May import Flask, Authlib, joserfc and ``app.store`` / ``app.keys``; never ``ui`
 
 from __future__ import annotations
 
-from authlib.oauth2.rfc7636 import CodeChallenge
 from flask import Flask, current_app
 
-from . import cors, discovery, request_object
+from . import cors, discovery, pkce, request_object
 from .client_auth import ASYMMETRIC_ALGS, HMAC_ALGS
 from .endpoints import (
     authorization,
@@ -37,11 +36,11 @@ ENDPOINTS = (authorization, token, userinfo, jwks, revocation, introspection, re
              pushed_authorization_request, check_session, end_session)
 #: (grant class, Authlib extensions); grant_types_supported lists exactly these.
 GRANTS = (
-    (AuthorizationCodeGrant, lambda: [CodeChallenge(required=True), IDToken()]),
+    (AuthorizationCodeGrant, lambda: [pkce.CodeChallenge(required=True), IDToken()]),
     (RefreshTokenGrant, lambda: [IDToken()]),
     (ClientCredentialsGrant, lambda: []),
     (PasswordGrant, lambda: []),
-    (FrontChannelGrant, lambda: [CodeChallenge(required=True)]),
+    (FrontChannelGrant, lambda: [pkce.CodeChallenge(required=True)]),
 )
 
 
@@ -53,7 +52,8 @@ def register_metadata(registry: Registry) -> None:
     registry.add_supported("token_endpoint_auth_methods_supported", *TOKEN_ENDPOINT_AUTH_METHODS)
     registry.add_supported("token_endpoint_auth_signing_alg_values_supported",
                            *HMAC_ALGS, *ASYMMETRIC_ALGS)
-    registry.add_supported("code_challenge_methods_supported", "S256", "plain")
+    # Per client (pkce.py): S256 for all, plain for the clients that registered it.
+    registry.add_supported("code_challenge_methods_supported", *pkce.METHODS)
     registry.add_supported("subject_types_supported", "public", "pairwise")
     registry.add_supported("id_token_signing_alg_values_supported", *SIGNING_ALGS)
     registry.add_supported("userinfo_signing_alg_values_supported", *SIGNING_ALGS)

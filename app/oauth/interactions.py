@@ -17,7 +17,12 @@ from flask import Response, current_app, g, request
 
 from ..store import NotFound
 from ..store.records import SessionRecord, UserRecord
-from .sso import check_session_live, renew_browser_state, set_browser_state_cookie
+from .sso import (
+    check_session_live,
+    renew_browser_state,
+    set_browser_state_cookie,
+    set_cookie_once,
+)
 
 SESSION_COOKIE = "pocket_op_session"
 INTERACTION_COOKIE = "pocket_op_interaction"
@@ -106,12 +111,14 @@ def sign_in(user: UserRecord, amr: list[str], acr: str | None = None) -> Session
 
 
 def set_cookies(response: Response, interaction: Interaction | None = None) -> Response:
+    """The cookies this request changed, once each even when steps call this in turn (the
+    login form's answer is the next step's page or redirect, which set them already)."""
     if "new_session_cookie" in g:
-        response.set_cookie(SESSION_COOKIE, g.new_session_cookie, httponly=True,
-                            samesite="Lax", path="/")
+        set_cookie_once(response, SESSION_COOKIE, g.new_session_cookie, httponly=True,
+                        samesite="Lax", path="/")
     if interaction is not None:
         # Below the issuer's path (script_root) when the issuer has one.
-        response.set_cookie(INTERACTION_COOKIE, interaction.id, httponly=True, samesite="Lax",
-                            path=request.script_root + "/interaction",
-                            max_age=INTERACTION_LIFETIME)
+        set_cookie_once(response, INTERACTION_COOKIE, interaction.id, httponly=True,
+                        samesite="Lax", path=request.script_root + "/interaction",
+                        max_age=INTERACTION_LIFETIME)
     return set_browser_state_cookie(response)

@@ -1,4 +1,5 @@
-"""Throttling of failed sign-ins at the login form, per username and client address.
+"""Throttling of failed sign-ins, per username and client address: the login form (429 with
+the page) and the password grant (``grants.password``: invalid_grant) share one counter.
 
 RFC 6749 §10.10 (Credentials-Guessing Attacks), https://www.rfc-editor.org/rfc/rfc6749:
 "The authorization server MUST prevent attackers from guessing [...] resource owner

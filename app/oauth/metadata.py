@@ -217,6 +217,7 @@ FIELDS: dict[str, Check] = {
     "authorized_acr_values": acr_values, "par_lifetime": integer(1), "require_par": boolean,
     # pocket-op
     "require_pkce": boolean,
+    "code_challenge_method": one_of("S256", "plain"),  # pkce.py: RFC 9700 §2.1.1
 }
 FIELDS.update({alg: one_of(*JWE_ALGS) for alg, _, _ in ENCRYPTION_PAIRS})
 FIELDS.update({enc: one_of(*JWE_ENCS) for _, enc, _ in ENCRYPTION_PAIRS})

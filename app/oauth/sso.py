@@ -56,10 +56,21 @@ def browser_state() -> str:
     return g.get("new_browser_state") or request.cookies[BROWSER_STATE_COOKIE]
 
 
+def set_cookie_once(response: Response, name: str, value: str, **options) -> None:
+    """``response.set_cookie``, replacing what an earlier step of the same request set for
+    ``name``. RFC 6265 §4.1.1: "Servers SHOULD NOT include more than one Set-Cookie header
+    field in the same response with the same cookie-name"."""
+    prefix = name + "="
+    kept = [field for field in response.headers.getlist("Set-Cookie")
+            if not field.startswith(prefix)]
+    response.headers.setlist("Set-Cookie", kept)
+    response.set_cookie(name, value, **options)
+
+
 def set_browser_state_cookie(response: Response) -> Response:
     if "new_browser_state" in g:
-        response.set_cookie(BROWSER_STATE_COOKIE, g.new_browser_state, httponly=False,
-                            samesite="Lax", path="/", max_age=g.get("browser_state_max_age"))
+        set_cookie_once(response, BROWSER_STATE_COOKIE, g.new_browser_state, httponly=False,
+                        samesite="Lax", path="/", max_age=g.get("browser_state_max_age"))
     return response
 
 

@@ -107,6 +107,18 @@ class ClientStore:
             return False
         return hmac.compare_digest(row.registration_token_hash, hash_value(token))
 
+    def check_registered_dynamically(self, client_id: str) -> bool:
+        """Whether the client holds an RFC 7592 registration access token: it registered
+        itself at the registration endpoint and no admin has taken it over since."""
+        row = self.m.Client.get_or_none(self.m.Client.client_id == client_id)
+        return row is not None and bool(row.registration_token_hash)
+
+    def delete_registration_token(self, client_id: str) -> None:
+        """End the client's RFC 7592 management (its registration access token)."""
+        row = self._client_row(client_id)
+        row.registration_token_hash = None
+        row.save()
+
     def delete_client(self, client_id: str) -> None:
         if not self.m.Client.delete().where(self.m.Client.client_id == client_id).execute():
             raise NotFound(f"client {client_id!r}")

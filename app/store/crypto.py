@@ -92,3 +92,16 @@ def hash_value(value: str) -> str:
 
 def generate_secret(nbytes: int = 32) -> str:
     return secrets.token_urlsafe(nbytes)
+
+
+#: Random bytes in a client secret: 512 bits, for the strongest advertised HMAC alg.
+CLIENT_SECRET_BYTES = 64
+
+
+def generate_client_secret() -> str:
+    """A client secret (86 base64url characters). It is also the HMAC key of
+    client_secret_jwt assertions and HS* request objects (OIDC Core §10.1: "the octets of
+    the UTF-8 representation of the client_secret"), and RFC 7518 §3.2 says "A key of the
+    same size as the hash output (for instance, 256 bits for "HS256") or larger MUST be
+    used": HS512 needs 64 octets."""
+    return secrets.token_urlsafe(CLIENT_SECRET_BYTES)

@@ -16,6 +16,8 @@ from .rows import table
 
 #: The settings row holding the admin sign-in sessions.
 ADMIN_SESSIONS = "admin_sessions"
+#: Seconds between two recorded uses of an admin session (fewer writes while a screen polls).
+ADMIN_USE_INTERVAL = 10
 
 
 @cache
@@ -136,18 +138,38 @@ class UserStore:
         stored = row.password_hash if row is not None else _dummy_hash()
         return check_password(password, stored) and row is not None
 
-    # Admin sign-in sessions: the digests of their random ids and when each ends, in the
-    # settings row ``admin_sessions`` (so they survive a restart and a logout ends one).
+    # Admin sign-in sessions: the digests of their random ids, when each ends and when it was
+    # last used, in the settings row ``admin_sessions`` (so they survive a restart and a
+    # logout ends one). Entries of the older format (a bare end time) are dropped.
 
     def save_admin_session(self, session_id: str, expires_at: float) -> None:
         with self.db.atomic():
             sessions = self._live_admin_sessions()
-            sessions[hash_value(session_id)] = expires_at
+            sessions[hash_value(session_id)] = {"ends": expires_at, "used": time.time()}
             self.save_setting(ADMIN_SESSIONS, sessions)
 
     def check_admin_session(self, session_id: str) -> bool:
         """Whether the admin session is saved and has not ended."""
         return hash_value(session_id) in self._live_admin_sessions()
+
+    def use_admin_session(self, session_id: str, idle_lifetime: float) -> bool:
+        """Whether the admin session is saved, has not ended and was last used at most
+        ``idle_lifetime`` seconds ago; if so, record this use (one write per
+        ``ADMIN_USE_INTERVAL`` at most), else end it."""
+        digest, now = hash_value(session_id), time.time()
+        with self.db.atomic():
+            sessions = self._live_admin_sessions()
+            session = sessions.get(digest)
+            if session is None:
+                return False
+            if now - session["used"] > idle_lifetime:
+                del sessions[digest]
+            elif now - session["used"] >= ADMIN_USE_INTERVAL:
+                session["used"] = now
+            else:
+                return True
+            self.save_setting(ADMIN_SESSIONS, sessions)
+        return digest in sessions
 
     def delete_admin_session(self, session_id: str) -> None:
         """End an admin session (a no-op when it is unknown or over)."""
@@ -156,10 +178,11 @@ class UserStore:
             sessions.pop(hash_value(session_id), None)
             self.save_setting(ADMIN_SESSIONS, sessions)
 
-    def _live_admin_sessions(self) -> dict[str, float]:
+    def _live_admin_sessions(self) -> dict[str, dict[str, float]]:
         try:
             sessions = self.get_setting(ADMIN_SESSIONS)
         except NotFound:
             return {}
         now = time.time()
-        return {digest: ends for digest, ends in sessions.items() if ends > now}
+        return {digest: session for digest, session in sessions.items()
+                if isinstance(session, dict) and session.get("ends", 0) > now}

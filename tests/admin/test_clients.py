@@ -288,7 +288,8 @@ OPTION_FIELDS = [("id_token_signed_response_alg", "signing_alg"),
                  ("access_token_signing_alg", "signing_alg"),
                  ("request_object_signing_alg", "request_object_signing_alg"),
                  ("userinfo_encrypted_response_enc", "userinfo_encrypted_response_enc"),
-                 ("subject_type", "subject_type")]
+                 ("subject_type", "subject_type"),
+                 ("code_challenge_method", "code_challenge_method")]
 
 
 @pytest.mark.parametrize(("field", "option"), OPTION_FIELDS,

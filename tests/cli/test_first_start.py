@@ -8,10 +8,10 @@ import re
 FIRST_START = re.compile(
     r"demo users: alice / alice \(full standard claims\), bob / bob\n"
     r"demo clients \(secrets are shown only now\):\n"
-    r"  demo-web  client_secret=([A-Za-z0-9_-]{43})  http://localhost:3000/callback\n"
+    r"  demo-web  client_secret=([A-Za-z0-9_-]{86})  http://localhost:3000/callback\n"
     r"  demo-spa  public client, PKCE required  http://127\.0\.0\.1/callback "
     r"http://\[::1\]/callback\n"
-    r"  demo-machine  client_secret=([A-Za-z0-9_-]{43})\n"
+    r"  demo-machine  client_secret=([A-Za-z0-9_-]{86})\n"
     r"admin account: admin / ([A-Za-z0-9_-]{16}) \(shown only now; set "
     r"POCKET_OP_ADMIN_PASSWORD to choose it\)\n"
 )

@@ -89,6 +89,22 @@ def test_client_secret_jwt_signed_with_a_wrong_secret_is_invalid_client(server):
     assert response.status_code == 401 and response.json()["error"] == "invalid_client"
 
 
+@pytest.mark.parametrize("alg", ["HS256", "HS384", "HS512"])
+def test_a_registered_clients_secret_is_long_enough_for_every_advertised_hmac_alg(server, alg):
+    """RFC 7518 §3.2: "A key of the same size as the hash output [...] or larger MUST be
+    used"; jwcrypto refuses to sign HS512 with a shorter secret."""
+    document = server.get("/.well-known/openid-configuration").json()
+    assert alg in document["token_endpoint_auth_signing_alg_values_supported"]
+    registered = server.post("/register", json={
+        "grant_types": ["client_credentials"], "token_endpoint_auth_method": "client_secret_jwt",
+        "token_endpoint_auth_signing_alg": alg, "scope": "api.read"}).json()
+    secret = registered["client_secret"]
+    key = jc_jwk.JWK(kty="oct", k=jc_jwk.base64url_encode(secret.encode()))
+    token = assertion(server, registered["client_id"], key, alg)
+    response = client_credentials(server, **jwt_auth(token))
+    assert response.status_code == 200, response.text
+
+
 @pytest.mark.parametrize("audience", ["token-endpoint", "issuer"])
 def test_private_key_jwt_accepts_the_token_endpoint_or_the_issuer_as_audience(server, audience):
     aud = server.issuer + "/token" if audience == "token-endpoint" else server.issuer

@@ -74,6 +74,17 @@ def test_unknown_grant_type_is_unsupported_grant_type(server):
     assert response.json()["error"] == "unsupported_grant_type"
 
 
+@pytest.mark.parametrize("data", [{}, {"grant_type": ""}, {"scope": "api.read"}],
+                         ids=["nothing", "empty", "other-parameters-only"])
+def test_missing_grant_type_is_invalid_request_naming_the_parameter(server, data):
+    """RFC 6749 §5.2: "invalid_request: The request is missing a required parameter"."""
+    response = server.post("/token", data=data, headers=basic("demo-machine", SECRET))
+    assert response.status_code == 400
+    assert response.json() == {"error": "invalid_request",
+                               "error_description": "Missing 'grant_type' in request."}
+    assert response.headers["Cache-Control"] == "no-store"
+
+
 def test_grant_type_the_client_may_not_use_is_unauthorized_client(server):
     response = server.post("/token", data={"grant_type": "password", "username": "alice",
                                            "password": "alice"},

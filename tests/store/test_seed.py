@@ -153,7 +153,7 @@ def test_demo_machine_is_a_client_credentials_client(first):
 def test_the_demo_clients_get_distinct_secrets(first):
     secrets = [first.store.get_client_secret(c) for c in ("demo-web", "demo-machine")]
     assert len(set(secrets)) == 2
-    assert all(re.fullmatch(r"[A-Za-z0-9_-]{43}", s) for s in secrets)
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]{86}", s) for s in secrets)
 
 
 def test_the_first_start_creates_the_standard_and_demo_scopes(first):

@@ -22,7 +22,7 @@ from ...store import NotFound
 from ...store.records import TokenRecord, UserRecord
 from ..claims import subject_for
 from ..server import TOKEN_ENDPOINT_AUTH_METHODS
-from ..tokens import sign
+from ..tokens import JWE_ALGS, JWE_ENCS, SIGNING_ALGS, encrypt_for, sign
 from .revocation import find_token
 
 bp = Blueprint("introspection", __name__)
@@ -32,7 +32,9 @@ JWT_RESPONSE_TYPE = "application/token-introspection+jwt"
 JWT_HEADERS = [("Content-Type", JWT_RESPONSE_TYPE), ("Cache-Control", "no-store"),
                ("Pragma", "no-cache")]
 #: RFC 9068 claims read from a JWT access token, so introspection repeats them exactly.
-JWT_CLAIMS = ("sub", "exp", "iat", "jti")
+JWT_CLAIMS = ("sub", "aud", "exp", "iat", "jti")
+#: RFC 9701 §6: "The default, if omitted, is RS256" (``introspection_signed_response_alg``).
+DEFAULT_SIGNING_ALG = "RS256"
 #: RFC 7662 §2.2 ``token_type`` per stored kind.
 TOKEN_TYPES = {"access": "Bearer", "refresh": "refresh_token"}
 
@@ -47,6 +49,24 @@ def issued_jwt_claims(raw: str) -> dict[str, Any]:
     if not isinstance(claims, dict):
         return {}
     return {key: claims[key] for key in JWT_CLAIMS if key in claims}
+
+
+def token_audience(raw: str, record: TokenRecord) -> set[str]:
+    """Who the token is meant for: a JWT access token's ``aud`` (RFC 9068 §2.2), else the
+    client it was issued to (a reference token's audience, as its description says)."""
+    aud = issued_jwt_claims(raw).get("aud", record.client_id)
+    values = aud if isinstance(aud, list) else [aud]
+    return {value for value in values if isinstance(value, str)}
+
+
+def check_may_introspect(raw: str, record: TokenRecord, client) -> bool:
+    """RFC 7662 §4: the authorization server "SHOULD require protected resources to be
+    specifically authorized to call the introspection endpoint" and "MAY respond
+    differently to different protected resources making the same request": a caller learns
+    about the tokens issued to it, and about the tokens whose audience includes it (it is
+    their resource server). Anything else it is "not allowed to introspect" (§2.2)."""
+    return (client.client_id == record.client_id
+            or client.client_id in token_audience(raw, record))
 
 
 def find_user(sub: str) -> UserRecord | None:
@@ -84,11 +104,15 @@ def describe_token(raw: str, record: TokenRecord | None) -> dict[str, Any]:
 def create_jwt_response(response: dict[str, Any], client) -> str:
     """RFC 9701 §5: a JWT with iss, aud (the caller), iat and the response object in
     ``token_introspection``; it "SHOULD NOT include the "sub" and "exp" claims" at the top
-    level, so it cannot pass for an access token. Signed RS256 with our key (there is no
-    per-client choice of algorithm, so none is advertised)."""
+    level, so it cannot pass for an access token. Signed with the caller's
+    ``introspection_signed_response_alg`` (§6: "The default, if omitted, is RS256"); when
+    it registered ``introspection_encrypted_response_alg`` "the response will be signed
+    then encrypted, with the result being a Nested JWT" (``_enc`` default A128CBC-HS256)."""
     claims = {"iss": current_app.settings.issuer, "aud": client.client_id,
               "iat": int(time.time()), "token_introspection": response}
-    return sign(claims, "RS256", typ="token-introspection+jwt")
+    alg = client.get("introspection_signed_response_alg") or DEFAULT_SIGNING_ALG
+    return encrypt_for(client, sign(claims, alg, typ="token-introspection+jwt"),
+                       "introspection")
 
 
 def check_jwt_requested() -> bool:
@@ -102,8 +126,9 @@ class Introspection(IntrospectionEndpoint):
     """Callers authenticate as confidential clients, with any method of the token endpoint
     but "none": public clients (``token_endpoint_auth_method`` "none") get
     ``invalid_client``, since §2.1 says "the endpoint MUST also require some form of
-    authorization to access this endpoint". Any authenticated client may introspect any
-    token: on a developer's OP the resource servers are its registered clients."""
+    authorization to access this endpoint". A client learns only about its own tokens and
+    the tokens meant for it (``check_may_introspect``); any other gets ``{"active": false}``,
+    exactly as for a token that does not exist."""
 
     #: The token endpoint's methods minus "none".
     CLIENT_AUTH_METHODS = [method for method in TOKEN_ENDPOINT_AUTH_METHODS if method != "none"]
@@ -118,7 +143,7 @@ class Introspection(IntrospectionEndpoint):
         return find_token(token_string)
 
     def check_permission(self, token, client, request) -> bool:
-        return True
+        return check_may_introspect(request.form["token"], token, client)
 
     def create_endpoint_response(self, request):
         """§2.2 JSON, or the RFC 9701 JWT when the caller accepts it."""
@@ -143,3 +168,7 @@ def init_app(app: Flask) -> None:
     app.registry.add_endpoint("introspection_endpoint", "introspection.introspect")
     app.registry.add_supported("introspection_endpoint_auth_methods_supported",
                                *Introspection.CLIENT_AUTH_METHODS)
+    # RFC 9701 §7: what the JWT responses may be signed and encrypted with (per client).
+    app.registry.add_supported("introspection_signing_alg_values_supported", *SIGNING_ALGS)
+    app.registry.add_supported("introspection_encryption_alg_values_supported", *JWE_ALGS)
+    app.registry.add_supported("introspection_encryption_enc_values_supported", *JWE_ENCS)

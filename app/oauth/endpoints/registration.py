@@ -22,9 +22,9 @@ from ... import jsontext
 from ...errors import error_response
 from ...events import emit
 from ...store import NotFound
-from ...store.crypto import generate_secret
+from ...store.crypto import generate_client_secret, generate_secret
 from ...store.records import ClientRecord
-from ..metadata import validate_client_metadata
+from ..metadata import invalid, validate_client_metadata
 
 bp = Blueprint("registration", __name__)
 
@@ -88,6 +88,17 @@ def client_information(record: ClientRecord, secret: str | None, token: str) -> 
     return response
 
 
+def validate_registration(body: dict[str, Any]) -> dict[str, Any]:
+    """The clean metadata of a registration (RFC 7591 §2, §3.2.2). The password grant
+    (RFC 6749 §4.3; RFC 9700 §2.4: "MUST NOT be used") is for clients an admin creates: an
+    open endpoint handing it out would let any web page guess passwords at /token."""
+    metadata = validate_client_metadata({k: v for k, v in body.items() if k not in ISSUED})
+    if "password" in metadata.get("grant_types", ()):
+        raise invalid("grant_types", "the password grant is only for clients created in the "
+                      "admin")
+    return metadata
+
+
 @bp.post("/register")
 def register():
     expected = current_app.settings.registration_initial_access_token
@@ -95,10 +106,10 @@ def register():
     if expected and not (token and hmac.compare_digest(token.encode(), expected.encode())):
         return invalid_token("A valid initial access token is required.")
     body = read_metadata()
-    metadata = validate_client_metadata({k: v for k, v in body.items() if k not in ISSUED})
+    metadata = validate_registration(body)
     store, client_id = current_app.store, generate_secret(16)
     needs_secret = metadata["token_endpoint_auth_method"] in SECRET_METHODS
-    secret = generate_secret(32) if needs_secret else None
+    secret = generate_client_secret() if needs_secret else None
     registration_token = generate_secret(32)
     with store.atomic():
         record = store.create_client(client_id, metadata, secret=secret)
@@ -155,7 +166,7 @@ def update_client(client_id: str):
     if "client_secret" in body and not (isinstance(sent, str)
                                         and store.check_client_secret(client_id, sent)):
         raise InvalidRequestError("'client_secret' does not match the issued secret.")
-    metadata = validate_client_metadata({k: v for k, v in body.items() if k not in ISSUED})
+    metadata = validate_registration(body)
     with store.atomic():
         secret = save_secret_for(client_id, metadata["token_endpoint_auth_method"])
         record = store.update_client(client_id, metadata=metadata)
@@ -170,7 +181,7 @@ def save_secret_for(client_id: str, method: str) -> str | None:
     store = current_app.store
     secret = store.get_client_secret(client_id)
     if method in SECRET_METHODS and secret is None:
-        secret = generate_secret(32)
+        secret = generate_client_secret()
         store.save_client_secret(client_id, secret)
     elif method not in SECRET_METHODS and secret is not None:
         secret = None

@@ -40,6 +40,8 @@ export const SECTIONS = [
     f("access_token_as_jwt", "Access token type", "tristate", { choices: [["", "(server default)"], ["true", "JWT (RFC 9068)"], ["false", "Reference"]] }),
     f("access_token_lifetime", "Access token lifetime (seconds)", "number", { hint: "empty: the server's default" }),
     f("require_pkce", "Require PKCE", "check"),
+    f("code_challenge_method", "PKCE code challenge method", "select", { options: "code_challenge_method",
+      hint: "S256 (the default) is always accepted; choose plain only for a client that cannot hash" }),
     f("default_max_age", "Default max age (seconds)", "number", { min: 0 }),
     f("require_auth_time", "Always include auth_time", "check"),
     f("default_acr_values", "Default ACRs", "checks", { options: "acr_value" }),
