@@ -143,10 +143,6 @@ def client_problem(record: ClientRecord, metadata: dict[str, Any]) -> str | None
                 "which this server does not hold, so Try it cannot act as this client.")
     if method in SECRET_METHODS and not record.has_secret:
         return "The client has no stored secret: regenerate it first."
-    if metadata.get("dpop_bound_access_tokens"):
-        return "The client's tokens are bound to a DPoP key (RFC 9449) Try it does not hold."
-    if metadata.get("tls_client_certificate_bound_access_tokens"):
-        return "The client's tokens are bound to its TLS certificate (RFC 8705)."
     return None
 
 

@@ -68,3 +68,27 @@ def test_the_admin_api_refuses_dpop_bound_tokens(fresh_server):
     response = api.post("/clients", json={"metadata": {**BASE, "dpop_bound_access_tokens": True}})
     assert response.status_code == 400
     assert "dpop_bound_access_tokens" in response.text
+
+
+def test_fields_stored_before_this_rule_are_not_echoed(fresh_server):
+    server = fresh_server()
+    body = server.post("/register", json=BASE).json()
+    record = server.store.get_client(body["client_id"])
+    server.store.update_client(body["client_id"], metadata={
+        **record.metadata, "dpop_bound_access_tokens": True, "rpt_as_jwt": True})
+    read = server.get(f"/register/{body['client_id']}", headers={
+        "Authorization": f"Bearer {body['registration_access_token']}"})
+    assert read.status_code == 200
+    assert "dpop_bound_access_tokens" not in read.json() and "rpt_as_jwt" not in read.json()
+
+
+def test_try_it_never_says_tokens_are_dpop_bound(fresh_server):
+    """Try it acts as the client; with no DPoP at this server it must not claim a binding."""
+    server = fresh_server()
+    record = server.store.get_client("demo-machine")
+    server.store.update_client("demo-machine", metadata={
+        **record.metadata, "dpop_bound_access_tokens": True})
+    api = AdminApi(server, server.app.admin_launch_token)
+    plan = api.get("/clients/demo-machine/try-it")
+    assert plan.status_code == 200, plan.text
+    assert "DPoP" not in plan.text

@@ -24,7 +24,7 @@ from ...events import emit
 from ...store import NotFound
 from ...store.crypto import generate_client_secret, generate_secret
 from ...store.records import ClientRecord
-from ..metadata import invalid, validate_client_metadata
+from ..metadata import NOT_ACTED_ON, invalid, validate_client_metadata
 
 bp = Blueprint("registration", __name__)
 
@@ -81,7 +81,9 @@ def client_information(record: ClientRecord, secret: str | None, token: str) -> 
         body.update(client_secret=secret, client_secret_expires_at=0)
     body.update(registration_access_token=token, registration_client_uri=(
         f"{current_app.settings.issuer}/register/{record.client_id}"))
-    body.update({k: v for k, v in record.metadata.items() if k not in body})
+    # A client stored before NOT_ACTED_ON existed may hold such fields: never echo them.
+    body.update({k: v for k, v in record.metadata.items()
+                 if k not in body and k not in NOT_ACTED_ON})
     response = jsonify(body)
     response.headers["Cache-Control"] = "no-store"
     response.headers["Pragma"] = "no-cache"
