@@ -62,10 +62,10 @@ def register_metadata(registry: Registry) -> None:
         registry.add_supported(f"{what}_encryption_enc_values_supported", *JWE_ENCS)
     registry.add_supported("claim_types_supported", "normal")
     # OIDC Discovery §3 / RFC 9101 (request_object.py): request objects by value and by
-    # reference; request_uris are enforced only for clients that registered some.
+    # reference; a request_uri is fetched only when the client registered it in request_uris.
     registry.set_value("request_parameter_supported", True)
     registry.set_value("request_uri_parameter_supported", True)
-    registry.set_value("require_request_uri_registration", False)
+    registry.set_value("require_request_uri_registration", True)
     registry.add_supported("request_object_signing_alg_values_supported",
                            *request_object.SIGNING_ALGS)
     registry.add_supported("request_object_encryption_alg_values_supported",

@@ -58,19 +58,29 @@ def invalid_object(client, reason: str) -> InvalidRequestObjectError:
 
 def fetch_request_object(request_uri: str, client) -> str:
     """RFC 9101 §5.2: the object behind ``request_uri``, fetched from loopback or an allowed
-    host (fetch.py, with its timeout and size cap). OIDC Registration §2 ``request_uris``:
-    when the client registered some, the URI must be one of them (fragments aside: they
-    only carry a hash of the content)."""
-    registered = client.get("request_uris") or []
-    if registered and urldefrag(request_uri).url not in {urldefrag(uri).url
-                                                         for uri in registered}:
-        raise refuse(InvalidRequestUriError, "Unregistered 'request_uri'.", client.client_id,
-                     f"{request_uri} is not among the client's request_uris {registered}")
+    host (fetch.py: one deadline, a size cap, never the OP itself)."""
+    validate_registered_request_uri(request_uri, client)
     try:
         return fetch_text(urldefrag(request_uri).url, ACCEPT)
     except FetchError as exc:
+        # OIDC Core §3.1.2.6 invalid_request_uri: "The request_uri in the Authorization
+        # Request returns an error or contains invalid data." Why exactly stays in the log.
         raise refuse(InvalidRequestUriError, "The 'request_uri' cannot be fetched.",
-                     client.client_id, str(exc)) from None
+                     client.client_id, exc.reason) from None
+
+
+def validate_registered_request_uri(request_uri: str, client) -> None:
+    """OIDC Discovery §3 require_request_uri_registration (true here): "Pre-registration is
+    REQUIRED when the value is true", with the ``request_uris`` registration parameter
+    (OIDC Registration §2). Compared without fragments: they only carry a hash of the
+    content. RFC 9101 §10.4.1: the OP fetches no URI a client merely names in a request."""
+    registered = client.get("request_uris") or []
+    if urldefrag(request_uri).url not in {urldefrag(uri).url for uri in registered}:
+        reason = (f"{request_uri} is not among the client's request_uris {registered}"
+                  if registered else f"{request_uri} was not fetched: the client registered "
+                                     "no request_uris")
+        raise refuse(InvalidRequestUriError, "Unregistered 'request_uri'.", client.client_id,
+                     reason)
 
 
 def read_request_object(value: str, client) -> tuple[dict[str, str], bool]:

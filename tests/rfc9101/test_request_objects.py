@@ -81,7 +81,7 @@ def test_discovery_advertises_exactly_the_tested_request_object_algs(server):
     document = server.get("/.well-known/openid-configuration").json()
     assert document["request_parameter_supported"] is True
     assert document["request_uri_parameter_supported"] is True
-    assert document["require_request_uri_registration"] is False
+    assert document["require_request_uri_registration"] is True
     assert set(document["request_object_signing_alg_values_supported"]) == {
         "none", *ASYMMETRIC, *SYMMETRIC}
     assert document["request_object_encryption_alg_values_supported"] == [

@@ -1,5 +1,6 @@
 """RFC 9101 §5.2 at the real authorization endpoint: request objects by reference, fetched
-from a loopback host; registered request_uris enforced; unreachable or unallowed URIs are
+from a loopback host; only a request_uri the client registered is fetched (discovery says
+require_request_uri_registration); unregistered, unreachable or unallowed URIs are
 invalid_request_uri."""
 
 import pytest
@@ -15,6 +16,10 @@ from tests.request_objects import (
 
 REDIRECT = "http://127.0.0.1:7102/cb"
 SECRET = "request-uri-client-secret-0123456789abcdef"
+#: What uri-app registered in request_uris (on the document host, plus one far host).
+OBJECTS = ["/objects/RS256", "/objects/PS256", "/objects/ES256", "/objects/EdDSA",
+           "/objects/enc", "/missing", "/html", "/unregistered-elsewhere"]
+FAR_OBJECT = "https://objects.example.net/request.jwt"
 
 
 @pytest.fixture(scope="module")
@@ -29,8 +34,10 @@ def server(tmp_path_factory, host):
     from tests.conftest import LiveServer
 
     server = LiveServer(tmp_path_factory.mktemp("jar-uri") / "data")
-    for client_id, extra in (("uri-app", {}),
-                             ("registered-uri-app", {"request_uris": [host.url + "/listed#x"]})):
+    uri_app = {"request_uris": [host.url + path for path in OBJECTS] + [FAR_OBJECT]}
+    for client_id, extra in (("uri-app", uri_app),
+                             ("registered-uri-app", {"request_uris": [host.url + "/listed#x"]}),
+                             ("unregistered-uri-app", {})):
         server.store.create_client(client_id, {
             "redirect_uris": [REDIRECT], "grant_types": ["authorization_code"],
             "response_types": ["code"], "token_endpoint_auth_method": "client_secret_basic",
@@ -80,12 +87,25 @@ def test_request_uri_not_registered_by_a_client_with_request_uris_is_refused(ser
     assert "/unlisted" not in host.requests
 
 
+def test_request_uri_of_a_client_that_registered_none_is_refused_without_fetching(server, host):
+    token = sign(request_claims(server, "unregistered-uri-app", REDIRECT), "ES256")
+    uri = host.put("/unregistered-elsewhere", token)
+    back = redirect_params(by_reference(server, "unregistered-uri-app", uri,
+                                        redirect_uri=REDIRECT, state="outer"))
+    assert back["error"] == "invalid_request_uri" and back["state"] == "outer"
+    assert "/unregistered-elsewhere" not in host.requests
+
+
+def test_registered_request_uri_on_a_host_not_allowed_is_invalid_request_uri(server):
+    back = redirect_params(by_reference(server, "uri-app", FAR_OBJECT, redirect_uri=REDIRECT))
+    assert back["error"] == "invalid_request_uri"
+
+
 @pytest.mark.parametrize("uri", [
-    "https://objects.example.net/request.jwt",
     "ftp://127.0.0.1/request.jwt",
     "urn:ietf:params:oauth:request_uri:never-pushed-xyz",
     "not a uri",
-], ids=["host-not-allowed", "not-http", "unknown-par-urn", "garbage"])
+], ids=["not-http", "unknown-par-urn", "garbage"])
 def test_request_uri_that_cannot_be_fetched_is_invalid_request_uri(server, uri):
     back = redirect_params(by_reference(server, "uri-app", uri, redirect_uri=REDIRECT))
     assert back["error"] == "invalid_request_uri"
