@@ -57,6 +57,11 @@ def check_host(host: str, issuer: str, allowed: str = "") -> bool:
 
 def refuse_other_hosts():
     settings = current_app.settings
+    if host_name(request.host) is None:
+        # RFC 9112 §3.2: "A server MUST respond with a 400 (Bad Request) status code to any
+        # HTTP/1.1 request message that lacks a Host header field and to any request message
+        # that contains [...] a Host header field with an invalid field value."
+        return error_response(400, "invalid_request", "Invalid 'Host' header.")
     if check_host(request.host, settings.issuer, settings.get("allowed_hosts", "")):
         return None
     return error_response(MISDIRECTED, "invalid_request",
