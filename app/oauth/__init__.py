@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 
-from . import cors, discovery, pkce, request_object
+from . import cors, discovery, login_throttle, pkce, request_object
 from .client_auth import ASYMMETRIC_ALGS, HMAC_ALGS
 from .endpoints import (
     authorization,
@@ -103,6 +103,7 @@ def init_app(app: Flask) -> None:
     app.oauth = OP()
     for grant, extensions in GRANTS:
         app.oauth.register_grant(grant, extensions())
+    login_throttle.init_app(app)
     for endpoint in ENDPOINTS:
         endpoint.init_app(app)
     register_metadata(app.registry)

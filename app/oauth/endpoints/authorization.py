@@ -32,7 +32,6 @@ from .. import acr
 from ..claims import parse_claims_request, subject_for
 from ..interactions import Interaction, current_login, set_cookies
 from ..jarm import resolve_mode as resolve_jarm_mode
-from ..login_throttle import FailedSignIns
 from ..request_parameters import assemble_authorization_request, trusted_redirect_uri
 from ..responses import RESPONSE_MODES, default_mode, deliver, error_page, split_location
 from ..sso import add_session_client
@@ -46,7 +45,6 @@ SINGLE_VALUED = ("response_type", "client_id", "redirect_uri", "scope", "state",
                  "prompt", "max_age", "response_mode", "code_challenge",
                  "code_challenge_method", "login_hint", "acr_values", "request", "request_uri")
 PROMPTS = {"none", "login", "consent", "select_account"}
-FAILED_SIGN_INS = "pocket_op.failed_sign_ins"  # app.extensions key of the FailedSignIns
 
 
 def read_params() -> dict[str, str] | str:
@@ -309,7 +307,6 @@ def init_app(app: Flask) -> None:
     from . import login_consent  # noqa: F401 - attaches the form routes to ``bp``
 
     app.register_blueprint(bp)
-    app.extensions[FAILED_SIGN_INS] = FailedSignIns()
     app.registry.add_endpoint("authorization_endpoint", "authorization.authorize")
     app.registry.add_supported("response_modes_supported", *RESPONSE_MODES)
     app.registry.add_supported("prompt_values_supported", *sorted(PROMPTS))

@@ -14,10 +14,9 @@ from ...events import emit
 from ...store import NotFound
 from ..acr import login_acr
 from ..interactions import Interaction, current_login, set_cookies, sign_in
-from ..login_throttle import wait_message
+from ..login_throttle import failed_sign_ins, wait_message
 from ..responses import error_page
 from .authorization import (
-    FAILED_SIGN_INS,
     authorization_response,
     bp,
     demo_personas,
@@ -60,7 +59,7 @@ def login(interaction_id: str):
     acr = login_acr(choices, request.form.get("acr"))
     if choices and acr is None:
         return login_again(interaction, "Choose one of the authentication levels offered.", 400)
-    settings, failures = current_app.settings, current_app.extensions[FAILED_SIGN_INS]
+    settings, failures = current_app.settings, failed_sign_ins()
     limits = (settings.login_max_failures, settings.login_failure_window)
     # RFC 6749 §10.10: throttled attempts are refused before the password is checked.
     wait = failures.retry_after(username, address, *limits)
