@@ -230,10 +230,8 @@ def describe_scopes(scope: str | None) -> list[tuple[str, str]]:
     return described
 
 
-def demo_personas() -> list[str]:
-    from ...seed import DEMO_USERS
-
-    return list(DEMO_USERS)
+def demo_personas() -> tuple[str, ...]:
+    return current_app.demo_personas
 
 
 def issue(grant, params, user, session, interaction):
