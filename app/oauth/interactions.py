@@ -1,5 +1,5 @@
-"""The user-facing steps of an authorization request: pending interactions (login, consent)
-and the SSO session cookie.
+"""The user-facing steps of an authorization request: pending interactions (login,
+consent).
 
 A pending interaction keeps the validated request's parameters server-side under a random
 id for a few minutes; the browser holds the id in an HttpOnly, SameSite=Lax cookie, which
@@ -13,18 +13,10 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from flask import Response, current_app, g, request
+from flask import Response, request
 
-from ..store import NotFound
-from ..store.records import SessionRecord, UserRecord
-from .sso import (
-    check_session_live,
-    renew_browser_state,
-    set_browser_state_cookie,
-    set_cookie_once,
-)
+from .sso import set_browser_state_cookie, set_cookie_once, set_session_cookie
 
-SESSION_COOKIE = "pocket_op_session"
 INTERACTION_COOKIE = "pocket_op_interaction"
 INTERACTION_LIFETIME = 900  # seconds a login or consent page stays usable
 MAX_PENDING = 10_000
@@ -75,47 +67,10 @@ class Interactions:
                 self._pending.pop(interaction.id, None)
 
 
-def current_login() -> tuple[UserRecord | None, SessionRecord | None]:
-    """The signed-in user and SSO session of this browser, if any."""
-    if "login" in g:
-        return g.login
-    cookie = request.cookies.get(SESSION_COOKIE)
-    if not cookie:
-        return None, None
-    store = current_app.store
-    try:
-        session = store.get_session_by_cookie(cookie)
-        user = store.get_user_by_sub(session.sub)
-    except NotFound:
-        return None, None
-    if not check_session_live(session):  # past session_idle_lifetime or _absolute_lifetime
-        return None, None
-    return (user, session) if user.active else (None, None)
-
-
-def sign_in(user: UserRecord, amr: list[str], acr: str | None = None) -> SessionRecord:
-    """A new SSO session at ``acr`` (a new random id at every login: no session fixation),
-    ending the browser's previous one. The cookie is set by ``set_cookies`` on the
-    response."""
-    store = current_app.store
-    _, previous = current_login()
-    if previous is not None:
-        store.end_session(previous.sid)
-    cookie, session = store.create_session(
-        user.sub, acr=acr, amr=amr, user_agent=request.headers.get("User-Agent", ""),
-        ip=request.remote_addr or "")
-    g.login = (user, session)
-    g.new_session_cookie = cookie
-    renew_browser_state()
-    return session
-
-
 def set_cookies(response: Response, interaction: Interaction | None = None) -> Response:
     """The cookies this request changed, once each even when steps call this in turn (the
     login form's answer is the next step's page or redirect, which set them already)."""
-    if "new_session_cookie" in g:
-        set_cookie_once(response, SESSION_COOKIE, g.new_session_cookie, httponly=True,
-                        samesite="Lax", path="/")
+    set_session_cookie(response)
     if interaction is not None:
         # Below the issuer's path (script_root) when the issuer has one.
         set_cookie_once(response, INTERACTION_COOKIE, interaction.id, httponly=True,

@@ -30,11 +30,11 @@ from ...events import emit
 from ...store import NotFound
 from .. import acr
 from ..claims import parse_claims_request, subject_for
-from ..interactions import Interaction, current_login, set_cookies
+from ..interactions import Interaction, set_cookies
 from ..jarm import resolve_mode as resolve_jarm_mode
 from ..request_parameters import assemble_authorization_request, trusted_redirect_uri
 from ..responses import RESPONSE_MODES, default_mode, deliver, error_page, split_location
-from ..sso import add_session_client
+from ..sso import add_session_client, current_login
 from ..tokens import SIGNING_ALGS
 from ..verify import signature_keys
 

@@ -13,9 +13,10 @@ from flask import current_app, request
 from ...events import emit
 from ...store import NotFound
 from ..acr import login_acr
-from ..interactions import Interaction, current_login, set_cookies, sign_in
+from ..interactions import Interaction, set_cookies
 from ..login_throttle import failed_sign_ins, wait_message
 from ..responses import error_page
+from ..sso import current_login, sign_in
 from .authorization import (
     authorization_response,
     bp,
