@@ -1,9 +1,8 @@
-"""The user-facing steps of an authorization request: pending interactions (login,
-consent).
+"""Pending interactions: authorization requests paused at a login or consent page.
 
-A pending interaction keeps the validated request's parameters server-side under a random
-id for a few minutes; the browser holds the id in an HttpOnly, SameSite=Lax cookie, which
-also guards the login and consent forms against cross-site posts.
+A pending interaction keeps the validated request server-side under a random id for a few
+minutes; the browser holds the id in an HttpOnly, SameSite=Lax cookie, which also guards the
+login and consent forms against cross-site posts.
 """
 
 from __future__ import annotations
@@ -11,27 +10,15 @@ from __future__ import annotations
 import secrets
 import threading
 import time
-from dataclasses import dataclass, field
 
 from flask import Response, request
 
-from .sso import set_browser_state_cookie, set_cookie_once, set_session_cookie
+from ..sso import set_browser_state_cookie, set_cookie_once, set_session_cookie
+from .request import AuthorizationRequest, Interaction
 
 INTERACTION_COOKIE = "pocket_op_interaction"
 INTERACTION_LIFETIME = 900  # seconds a login or consent page stays usable
 MAX_PENDING = 10_000
-
-
-@dataclass
-class Interaction:
-    id: str
-    params: dict[str, str]
-    expires_at: float
-    login_done: bool = False
-    consent_done: bool = False
-    errors: list[str] = field(default_factory=list)
-    #: (value, description) of the ACRs the login page offers (app.oauth.acr.login_choices)
-    acr_choices: list[tuple[str, str]] = field(default_factory=list)
 
 
 class Interactions:
@@ -41,14 +28,16 @@ class Interactions:
         self._pending: dict[str, Interaction] = {}
         self._lock = threading.Lock()
 
-    def create(self, params: dict[str, str]) -> Interaction:
+    def create(self, authorization: AuthorizationRequest) -> Interaction:
+        """Pause ``authorization`` on a new interaction."""
         now = time.time()
         with self._lock:
             if len(self._pending) >= MAX_PENDING:
                 self._pending = {k: v for k, v in self._pending.items() if v.expires_at > now}
-            interaction = Interaction(secrets.token_urlsafe(24), dict(params),
+            interaction = Interaction(secrets.token_urlsafe(24), authorization,
                                       now + INTERACTION_LIFETIME)
             self._pending[interaction.id] = interaction
+        authorization.interaction = interaction
         return interaction
 
     def get(self, interaction_id: str) -> Interaction | None:
