@@ -14,7 +14,7 @@ from flask import Flask
 from . import admin, errors, health, hosts, logs, oauth, security_headers
 from .config import Settings
 from .keys import ensure_keys
-from .seed import apply_admin_password, first_start
+from .seed import DEMO_USERS, apply_admin_password, first_start
 from .startup import ensure_writable_dir
 from .store import Store
 
@@ -57,6 +57,7 @@ def create_app(settings: Settings, store: Store | None = None, demo: bool = True
     if store is None:
         store = Store.open(ensure_writable_dir(Path(settings.data_dir), "data dir", "--data-dir"))
     app.store = store
+    app.demo_personas = tuple(DEMO_USERS)  # the login page's one-click buttons
     errors.init_app(app)
     security_headers.init_app(app)
     logs.init_app(app)

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 
-from . import cors, discovery, pkce, request_object
+from . import cors, discovery, interaction, login_throttle, pkce, request_object
+from .authorization.interactions import Interactions
 from .client_auth import ASYMMETRIC_ALGS, HMAC_ALGS
 from .endpoints import (
     authorization,
@@ -27,7 +28,6 @@ from .grants.front_channel import RESPONSE_TYPES, FrontChannelGrant
 from .grants.openid import IDToken
 from .grants.password import PasswordGrant
 from .grants.refresh_token import RefreshTokenGrant
-from .interactions import Interactions
 from .registry import Registry
 from .server import OP, TOKEN_ENDPOINT_AUTH_METHODS
 from .tokens import JWE_ALGS, JWE_ENCS, SIGNING_ALGS
@@ -103,8 +103,10 @@ def init_app(app: Flask) -> None:
     app.oauth = OP()
     for grant, extensions in GRANTS:
         app.oauth.register_grant(grant, extensions())
+    login_throttle.init_app(app)
     for endpoint in ENDPOINTS:
         endpoint.init_app(app)
+    interaction.init_app(app)  # the login and consent forms
     register_metadata(app.registry)
     discovery.init_app(app)
     cors.init_app(app)

@@ -18,6 +18,9 @@ import threading
 import time
 from collections import OrderedDict, deque
 
+from flask import Flask, current_app
+
+FAILED_SIGN_INS = "pocket_op.failed_sign_ins"  # app.extensions key of the app's counter
 MAX_KEYS = 10_000  # (username, address) pairs remembered; expired ones are dropped first
 MAX_USERNAME = 100  # characters of the username that make the key
 
@@ -71,6 +74,15 @@ class FailedSignIns:
             del self._failures[key]
         while len(self._failures) > self.max_keys:
             self._failures.popitem(last=False)
+
+
+def init_app(app: Flask) -> None:
+    app.extensions[FAILED_SIGN_INS] = FailedSignIns()
+
+
+def failed_sign_ins() -> FailedSignIns:
+    """The app's one counter, shared by the login form and the password grant."""
+    return current_app.extensions[FAILED_SIGN_INS]
 
 
 def wait_message(seconds: int) -> str:

@@ -52,16 +52,26 @@ class OP(AuthorizationServer):
 
     def query_client(self, client_id):
         """The client if it exists, is active and has not expired (the seed's "expirable
-        client"); None otherwise, which Authlib turns into ``invalid_client``."""
+        client"); None otherwise, which Authlib turns into ``invalid_client``. Read from the
+        store once per HTTP request: Authlib asks again at each step that needs the client,
+        and so do JARM responses and error redirects."""
         if not client_id:
             return None
+        read = g.setdefault("clients_read", {})
+        if client_id not in read:
+            read[client_id] = self.read_client(client_id)
+        if read[client_id] is not None:
+            g.client_id = client_id
+        return read[client_id]
+
+    @staticmethod
+    def read_client(client_id: str) -> OAuthClient | None:
         try:
             record = current_app.store.get_client(client_id)
         except NotFound:
             return None
         if not record.active or (record.expires_at and record.expires_at <= time.time()):
             return None
-        g.client_id = client_id
         return OAuthClient(record)
 
     def generate_bearer_token(self, grant_type, client, user=None, scope=None, expires_in=None,

@@ -1,5 +1,6 @@
-"""Server-side SSO sessions as the browser sees them: their idle and absolute lifetimes, the
-clients that received tokens in each, and the OP browser state behind ``session_state``.
+"""Server-side SSO sessions as the browser sees them: the session cookie (who is signed in,
+a new session at every sign-in), the idle and absolute lifetimes, the clients that received
+tokens in each, and the OP browser state behind ``session_state``.
 
 OpenID Connect Session Management 1.0: https://openid.net/specs/openid-connect-session-1_0.html
 
@@ -17,8 +18,10 @@ from urllib.parse import urlsplit
 
 from flask import Response, current_app, g, request
 
-from ..store.records import SessionRecord
+from ..store import NotFound
+from ..store.records import SessionRecord, UserRecord
 
+SESSION_COOKIE = "pocket_op_session"
 BROWSER_STATE_COOKIE = "pocket_op_browser_state"
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -32,8 +35,51 @@ def check_session_live(session: SessionRecord, now: float | None = None) -> bool
             and now - session.created_at <= settings.session_absolute_lifetime)
 
 
+def current_login() -> tuple[UserRecord | None, SessionRecord | None]:
+    """The signed-in user and SSO session of this browser, if any."""
+    if "login" in g:
+        return g.login
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie:
+        return None, None
+    store = current_app.store
+    try:
+        session = store.get_session_by_cookie(cookie)
+        user = store.get_user_by_sub(session.sub)
+    except NotFound:
+        return None, None
+    if not check_session_live(session):  # past session_idle_lifetime or _absolute_lifetime
+        return None, None
+    return (user, session) if user.active else (None, None)
+
+
+def sign_in(user: UserRecord, amr: list[str], acr: str | None = None) -> SessionRecord:
+    """A new SSO session at ``acr`` (a new random id at every login: no session fixation),
+    ending the browser's previous one. ``set_session_cookie`` sets the cookie on the
+    response."""
+    store = current_app.store
+    _, previous = current_login()
+    if previous is not None:
+        store.end_session(previous.sid)
+    cookie, session = store.create_session(
+        user.sub, acr=acr, amr=amr, user_agent=request.headers.get("User-Agent", ""),
+        ip=request.remote_addr or "")
+    g.login = (user, session)
+    g.new_session_cookie = cookie
+    renew_browser_state()
+    return session
+
+
+def set_session_cookie(response: Response) -> None:
+    """The session cookie of a sign-in during this request (HttpOnly, SameSite=Lax)."""
+    if "new_session_cookie" in g:
+        set_cookie_once(response, SESSION_COOKIE, g.new_session_cookie, httponly=True,
+                        samesite="Lax", path="/")
+
+
 def renew_browser_state() -> None:
-    """A new OP browser state for this browser (at login and logout); ``set_cookies`` sends it."""
+    """A new OP browser state for this browser (at login and logout);
+    ``set_browser_state_cookie`` sends it."""
     g.new_browser_state = secrets.token_urlsafe(24)
     g.browser_state_max_age = None
 

@@ -37,7 +37,6 @@ from ...store import NotFound
 from .. import redirect_uri
 from ..claims import subject_for
 from ..clients import OAuthClient
-from ..interactions import SESSION_COOKIE, current_login
 from ..logout import (
     CONFIRMATION_LIFETIME,
     LOGOUT_COOKIE,
@@ -46,7 +45,7 @@ from ..logout import (
     end_sso_session,
 )
 from ..responses import error_page
-from ..sso import renew_browser_state, set_browser_state_cookie
+from ..sso import SESSION_COOKIE, current_login, renew_browser_state, set_browser_state_cookie
 from ..tokens import SIGNING_ALGS
 from ..verify import signature_keys
 

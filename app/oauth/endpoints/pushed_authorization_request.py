@@ -14,10 +14,10 @@ from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 
 from ...errors import error_response
 from ...events import emit
+from ..authorization.parameters import assemble, validate_policies, validate_single_valued
+from ..authorization.steps import validate_pushed_request
 from ..pushed_requests import DEFAULT_LIFETIME, PushedRequests
-from ..request_parameters import assemble, validate_policies
 from ..server import TOKEN_ENDPOINT_AUTH_METHODS
-from .authorization import SINGLE_VALUED, make_request, validate_openid_request
 
 bp = Blueprint("pushed_authorization_request", __name__)
 
@@ -38,9 +38,7 @@ def authenticate_client():
 
 def read_params(client) -> dict[str, str]:
     """The pushed authorization request parameters (RFC 9126 §2.1)."""
-    for name in SINGLE_VALUED:
-        if len(request.form.getlist(name)) > 1:
-            raise InvalidRequestError(f"Multiple '{name}' in request.")
+    validate_single_valued(request.form)
     params = {k: v for k, v in request.form.items() if k not in CLIENT_AUTH_PARAMS}
     # RFC 9126 §2.1: "The request_uri authorization request parameter is one exception,
     # and it MUST NOT be provided."
@@ -66,8 +64,7 @@ def pushed_authorization_request():
         validate_policies(params, client, pushed=True, signed=signed)
         # RFC 9126 §2.1: the authorization server validates the request as it would an
         # authorization request: client, redirect_uri, response_type, scope, PKCE, OIDC.
-        grant = current_app.oauth.get_consent_grant(make_request(params))
-        validate_openid_request(grant, params)
+        validate_pushed_request(params)
     except OAuth2Error as error:
         return par_error(error)
     expires_in = lifetime(client)

@@ -91,6 +91,15 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = TOKEN_ENDPOINT_AUTH_METHODS
     validate_authorization_redirect_uri = staticmethod(validate_redirect_uri)
 
+    def validate_authorization_request(self) -> str:
+        """RFC 6749 §4.1.1, validated once: ``get_consent_grant`` validated the request at
+        /authorize (it may have waited on the login and consent pages since), and Authlib's
+        ``create_authorization_response`` would validate it again; the redirect_uri verified
+        then is the answer."""
+        if self.redirect_uri is not None:
+            return self.redirect_uri
+        return super().validate_authorization_request()
+
     def save_authorization_code(self, code: str, request) -> None:
         save_code(code, request)
 

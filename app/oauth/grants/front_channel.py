@@ -37,6 +37,9 @@ class FrontChannelGrant(BaseGrant, AuthorizationEndpointMixin):
         return set(self.request.payload.response_type.split())
 
     def validate_authorization_request(self) -> str:
+        """Validated once, as ``AuthorizationCodeGrant.validate_authorization_request``."""
+        if self.redirect_uri is not None:
+            return self.redirect_uri
         redirect_uri = validate_code_authorization_request(self)
         scopes = (self.request.scope or "").split()
         if "code" not in self.types and "offline_access" in scopes:

@@ -13,8 +13,7 @@ from authlib.oauth2.rfc6749 import InvalidGrantError, UnauthorizedClientError, g
 from flask import current_app, g, request
 
 from ...events import emit
-from ..endpoints.authorization import FAILED_SIGN_INS
-from ..login_throttle import wait_message
+from ..login_throttle import failed_sign_ins, wait_message
 from ..server import TOKEN_ENDPOINT_AUTH_METHODS
 
 
@@ -47,7 +46,7 @@ class PasswordGrant(grants.ResourceOwnerPasswordCredentialsGrant):
         """§4.3.2: "validate the resource owner password credentials"; §10.10: throttled
         attempts are refused before the password is checked. Wrong credentials are
         invalid_grant (§5.2: "resource owner credentials [...] invalid")."""
-        settings, failures = current_app.settings, current_app.extensions[FAILED_SIGN_INS]
+        settings, failures = current_app.settings, failed_sign_ins()
         limits = (settings.login_max_failures, settings.login_failure_window)
         address, client_id = request.remote_addr or "", g.get("client_id")
         wait = failures.retry_after(username, address, *limits)

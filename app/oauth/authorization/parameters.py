@@ -1,26 +1,68 @@
-"""Assembling the authorization request's parameters before it is validated: a request
-object by value or by reference (RFC 9101), a pushed request (RFC 9126), and the client's
-and the server's policies on both.
+"""Reading the authorization request's parameters, once: the query or the form, then a
+request object by value or by reference (RFC 9101) or a pushed request (RFC 9126), and the
+client's and the server's policies on both.
 
+RFC 6749 §3.1: https://www.rfc-editor.org/rfc/rfc6749#section-3.1
 RFC 9101 §6.3 Request Parameter Assembly and Validation: https://www.rfc-editor.org/rfc/rfc9101
 OpenID Connect Core 1.0 §6.3.3: https://openid.net/specs/openid-connect-core-1_0.html
 RFC 9126 §4 Authorization Request: https://www.rfc-editor.org/rfc/rfc9126#section-4
 
-Used by the authorization endpoint (every step) and the PAR endpoint (all but the pushed
-request lookup). Raises OAuth2Error without a redirect_uri; the caller decides where the
-error goes (``trusted_redirect_uri``).
+The PAR endpoint uses ``validate_single_valued``, ``assemble`` and ``validate_policies``
+(all but the pushed request lookup).
 """
 
 from __future__ import annotations
 
-from authlib.oauth2.rfc6749 import InvalidRequestError
+from authlib.oauth2 import OAuth2Error
+from authlib.oauth2.rfc6749 import InvalidRequestError, OAuth2Request
+from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload
 from authlib.oauth2.rfc9101.errors import InvalidRequestUriError
-from flask import current_app
+from flask import current_app, g, request
+from werkzeug.datastructures import MultiDict
 
-from .jarm import validate_response_mode
-from .pushed_requests import URN_PREFIX
-from .request_object import fetch_request_object, read_request_object, refuse
-from .responses import default_mode
+from ..jarm import validate_response_mode
+from ..pushed_requests import URN_PREFIX
+from ..request_object import fetch_request_object, read_request_object, refuse
+from ..responses import default_mode
+from .request import AuthorizationRequest
+
+#: RFC 6749 §3.1: "Request and response parameters MUST NOT be included more than once."
+SINGLE_VALUED = ("response_type", "client_id", "redirect_uri", "scope", "state", "nonce",
+                 "prompt", "max_age", "response_mode", "code_challenge",
+                 "code_challenge_method", "login_hint", "acr_values", "request", "request_uri")
+
+
+def validate_single_valued(source: MultiDict) -> None:
+    """RFC 6749 §3.1: a parameter given twice is invalid_request."""
+    for name in SINGLE_VALUED:
+        if len(source.getlist(name)) > 1:
+            raise InvalidRequestError(f"Multiple '{name}' in request.")
+
+
+def read_parameters(authorization: AuthorizationRequest) -> None:
+    """The query for GET, the form for POST (OIDC Core §3.1.2.1)."""
+    source = request.args if request.method == "GET" else request.form
+    validate_single_valued(source)
+    authorization.params = {key: source[key] for key in source}
+    g.client_id = authorization.params.get("client_id")
+
+
+def assemble_parameters(authorization: AuthorizationRequest) -> None:
+    """The parameters /authorize goes on with: a pushed request's, or a request object's
+    over the query's. An error found here may be redirected only to a redirect_uri the
+    client registered (``trusted_redirect_uri``)."""
+    try:
+        authorization.params = assemble_authorization_request(authorization.params)
+    except OAuth2Error as error:
+        error.redirect_uri = trusted_redirect_uri(authorization.params)
+        raise
+
+
+def create_oauth2_request(params: dict[str, str]) -> OAuth2Request:
+    """The request as Authlib's grants read it."""
+    oauth_request = OAuth2Request("GET", request.url)
+    oauth_request.payload = BasicOAuth2Payload(params)
+    return oauth_request
 
 
 def assemble(params: dict[str, str], client) -> tuple[dict[str, str], bool]:
@@ -44,8 +86,7 @@ def assemble(params: dict[str, str], client) -> tuple[dict[str, str], bool]:
 
 
 def assemble_authorization_request(params: dict[str, str]) -> dict[str, str]:
-    """The parameters /authorize goes on with. Unknown clients pass through untouched, for
-    the usual invalid_client page."""
+    """Unknown clients pass through untouched, for the usual invalid_client page."""
     client = current_app.oauth.query_client(params.get("client_id"))
     if client is None:
         return params
