@@ -36,6 +36,7 @@ from ..login_throttle import FailedSignIns
 from ..request_parameters import assemble_authorization_request, trusted_redirect_uri
 from ..responses import RESPONSE_MODES, default_mode, deliver, error_page, split_location
 from ..sso import add_session_client
+from ..token_context import TokenContext
 from ..tokens import SIGNING_ALGS
 from ..verify import signature_keys
 
@@ -243,11 +244,9 @@ def issue(grant, params, user, session, interaction):
     oauth_request = grant.request
     oauth_request.user, oauth_request.session = user, session
     fresh_login = interaction is not None and interaction.login_done
-    g.token_context = {"sid": session.sid, "auth_time": session.auth_time,
-                       "acr": acr.token_acr(g.get("acr_request", acr.AcrRequest()), session,
-                                            fresh_login),
-                       "amr": session.amr,
-                       "nonce": params.get("nonce"), "claims": g.get("claims_request")}
+    oauth_request.token_context = TokenContext.from_login(
+        session, acr.token_acr(g.get("acr_request", acr.AcrRequest()), session, fresh_login),
+        nonce=params.get("nonce"), claims=g.get("claims_request"))
     response = current_app.oauth.create_authorization_response(
         request=oauth_request, grant_user=user, grant=grant)
     current_app.store.touch_session(session.sid)

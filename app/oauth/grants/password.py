@@ -15,7 +15,7 @@ from flask import current_app, g, request
 from ...events import emit
 from ..endpoints.authorization import FAILED_SIGN_INS
 from ..login_throttle import wait_message
-from ..server import TOKEN_ENDPOINT_AUTH_METHODS
+from .base import Grant
 
 
 class ThrottledError(InvalidGrantError):
@@ -30,10 +30,7 @@ class ThrottledError(InvalidGrantError):
         return [*super().get_headers(), ("Retry-After", str(self.wait))]
 
 
-class PasswordGrant(grants.ResourceOwnerPasswordCredentialsGrant):
-    #: Client authentication methods accepted at the token endpoint.
-    TOKEN_ENDPOINT_AUTH_METHODS = TOKEN_ENDPOINT_AUTH_METHODS
-
+class PasswordGrant(Grant, grants.ResourceOwnerPasswordCredentialsGrant):
     def authenticate_token_endpoint_client(self):
         """The authenticated client; one that registered itself may not use this grant."""
         client = super().authenticate_token_endpoint_client()
@@ -63,7 +60,3 @@ class PasswordGrant(grants.ResourceOwnerPasswordCredentialsGrant):
             raise InvalidGrantError("Invalid 'username' or 'password' in request.")
         failures.clear(username, address)
         return user
-
-    def validate_requested_scope(self):
-        """RFC 6749 §3.3: each requested scope must be one the client registered."""
-        self.request.client.get_allowed_scope(self.request.payload.scope)
