@@ -19,6 +19,7 @@ from typing import Any
 
 from flask import current_app, g, has_request_context, request
 
+from .logs import annotate
 from .redaction import redact_fields
 
 log = logging.getLogger("pocket_op.events")
@@ -67,6 +68,6 @@ def emit(event: str, **fields: Any) -> None:
     level = level_of(event)
     log.log(LEVELS[level], "%s %s", event, json.dumps(clean, sort_keys=True, default=str))
     if has_request_context() and isinstance(clean.get("sub"), str):
-        g.event_sub = clean["sub"]  # the user of the request's own row (app.logs)
+        annotate(sub=clean["sub"])  # the user of the request's own row
     if current_app.settings.get("audit_logging", True):
         write_rows([row(event, clean, level)])

@@ -58,6 +58,7 @@ JWT_TYPES = ("application/jwt",)
 BATCH_ROWS = 50
 FLUSH_AFTER = 0.5  # seconds
 PENDING = "pocket_op.pending_request_rows"  # app.extensions key
+NOTES = "pocket_op_log_notes"  # the flask.g attribute of ``annotate``; read only here
 
 
 class PendingRows:
@@ -124,6 +125,17 @@ def log_to_stdout() -> None:
     logging.getLogger("pocket_op").addHandler(stream)
 
 
+def annotate(**notes: str | None) -> None:
+    """Note what this request's log line and Logs row show about it: ``client_id`` (the
+    client it concerns, once known) and ``sub`` (the user an event of it named). Logging
+    only, like the request id and timing: nothing but this module reads them back."""
+    g.setdefault(NOTES, {}).update(notes)
+
+
+def _noted(name: str) -> str | None:
+    return g.get(NOTES, {}).get(name)
+
+
 def _start_timer() -> None:
     g.request_started = time.perf_counter()
     g.request_id = secrets.token_hex(8)
@@ -132,7 +144,7 @@ def _start_timer() -> None:
 def _log_request(response: Response) -> Response:
     started = g.get("request_started")
     duration = (time.perf_counter() - started) * 1000 if started else 0.0
-    client_id = g.get("client_id")
+    client_id = _noted("client_id")
     request_log.info(
         "%s %s %s %d %.1fms%s", request.remote_addr, request.method, request.path,
         response.status_code, duration, f" client_id={client_id}" if client_id else "",
@@ -165,9 +177,9 @@ def record_request(response: Response, duration: float) -> None:
     if error:
         fields["error"] = error
     failed = response.status_code >= 400 or bool(error)
-    client_id = g.get("client_id") or sent_client_id(sent)
+    client_id = _noted("client_id") or sent_client_id(sent)
     login = g.get("login")
-    sub = login[0].sub if login and login[0] is not None else g.get("event_sub")
+    sub = login[0].sub if login and login[0] is not None else _noted("sub")
     current_app.extensions[PENDING].add(row(
         "http.request", fields, "error" if failed else "info",
         client_id=client_id if isinstance(client_id, str) else None, sub=sub))

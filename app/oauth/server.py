@@ -14,10 +14,11 @@ import uuid
 from authlib.integrations.flask_oauth2 import AuthorizationServer
 from authlib.integrations.flask_oauth2.requests import FlaskOAuth2Request
 from authlib.oauth2.rfc6749 import OAuth2Request, UnsupportedResponseTypeError
-from flask import Response, current_app, g, json
+from flask import Response, current_app, json
 from flask import request as flask_request
 
 from ..events import emit
+from ..logs import annotate
 from ..store import NotFound
 from ..store.crypto import generate_secret, hash_value
 from . import client_auth
@@ -62,7 +63,7 @@ class OP(AuthorizationServer):
             return None
         if not record.active or (record.expires_at and record.expires_at <= time.time()):
             return None
-        g.client_id = client_id
+        annotate(client_id=client_id)  # the request's log line and Logs row name it
         return OAuthClient(record)
 
     def generate_token(self, grant_type, client, user=None, scope=None, expires_in=None,
@@ -159,15 +160,15 @@ class OP(AuthorizationServer):
             if not flask_request.headers.get("Authorization", "").lower().startswith("basic "):
                 response = self.handle_response(*error(None))
                 response.headers.pop("WWW-Authenticate", None)
-                return self._log_error(response, error)
-        return self._log_error(self.handle_response(*error(None)), error)
+                return self._log_error(response, error, request)
+        return self._log_error(self.handle_response(*error(None)), error, request)
 
-    def _log_error(self, response: Response, error) -> Response:
+    def _log_error(self, response: Response, error, request) -> Response:
         emit("authorization.error" if error.redirect_uri else "token.error",
-             error=error.error, description=error.description, client_id=g.get("client_id"),
-             path=flask_request.path)
+             error=error.error, description=error.description,
+             client_id=client_auth.client_id_of(request), path=flask_request.path)
         return response
 
     def send_signal(self, name, *args, **kwargs):
         if name == "after_authenticate_client" and kwargs.get("client") is not None:
-            g.client_id = kwargs["client"].client_id
+            annotate(client_id=kwargs["client"].client_id)

@@ -27,6 +27,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from ...events import emit
+from ...logs import annotate
 from ...store import NotFound
 from .. import acr
 from ..claims import parse_claims_request, subject_for
@@ -175,7 +176,7 @@ def redirect_error(error: OAuth2Error, params: dict[str, str]):
     sent = {name: params[name] for name in ("acr_values", "id_token_hint") if params.get(name)}
     emit("authorization.error", client_id=params.get("client_id"), error=error.error,
          description=error.description, redirect_uri=error.redirect_uri, **sent)
-    return deliver(error.redirect_uri, body, response_mode(params))
+    return deliver(error.redirect_uri, body, response_mode(params), params.get("client_id"))
 
 
 ERROR_TITLES = {"invalid_client": "Unknown application",
@@ -258,7 +259,8 @@ def issue(grant, params, user, session, interaction):
     body += add_session_client(session, oauth_request, redirect_uri)
     emit("authorization.granted", client_id=grant.request.client.client_id, sub=user.sub,
          sid=session.sid, scope=oauth_request.scope)
-    return set_cookies(deliver(redirect_uri, body, response_mode(params)))
+    return set_cookies(deliver(redirect_uri, body, response_mode(params),
+                               oauth_request.client.client_id))
 
 
 def authorization_response(params: dict[str, str], interaction: Interaction | None = None):
@@ -293,7 +295,7 @@ def authorize():
     if isinstance(params, str):
         error = InvalidRequestError(f"Multiple '{params}' in request.")
         return untrusted_error(error, {})
-    g.client_id = params.get("client_id")
+    annotate(client_id=params.get("client_id"))
     try:  # request objects, pushed requests and the policies on them (RFC 9101, RFC 9126)
         params = assemble_authorization_request(params)
     except OAuth2Error as error:

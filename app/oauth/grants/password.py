@@ -10,7 +10,7 @@ same settings, one counter.
 """
 
 from authlib.oauth2.rfc6749 import InvalidGrantError, UnauthorizedClientError, grants
-from flask import current_app, g, request
+from flask import current_app, request
 
 from ...events import emit
 from ..endpoints.authorization import FAILED_SIGN_INS
@@ -46,7 +46,7 @@ class PasswordGrant(Grant, grants.ResourceOwnerPasswordCredentialsGrant):
         invalid_grant (§5.2: "resource owner credentials [...] invalid")."""
         settings, failures = current_app.settings, current_app.extensions[FAILED_SIGN_INS]
         limits = (settings.login_max_failures, settings.login_failure_window)
-        address, client_id = request.remote_addr or "", g.get("client_id")
+        address, client_id = request.remote_addr or "", self.request.client.client_id
         wait = failures.retry_after(username, address, *limits)
         if wait is not None:
             emit("login.throttled", username=username[:100], ip=address, client_id=client_id,
