@@ -17,9 +17,10 @@ import logging
 import time
 from typing import Any
 
-from flask import current_app, g, has_request_context, request
+from flask import current_app, has_request_context, request
 
 from .redaction import redact_fields
+from .request_notes import annotate, request_id
 
 log = logging.getLogger("pocket_op.events")
 
@@ -47,7 +48,7 @@ def row(event: str, fields: dict[str, Any], level: str, **columns: Any) -> dict[
     endpoint and id."""
     if has_request_context():
         columns.setdefault("endpoint", request.path)
-        columns.setdefault("request_id", g.get("request_id"))
+        columns.setdefault("request_id", request_id())
     return {"event": event, "fields": fields, "level": level, "at": time.time(), **columns}
 
 
@@ -67,6 +68,6 @@ def emit(event: str, **fields: Any) -> None:
     level = level_of(event)
     log.log(LEVELS[level], "%s %s", event, json.dumps(clean, sort_keys=True, default=str))
     if has_request_context() and isinstance(clean.get("sub"), str):
-        g.event_sub = clean["sub"]  # the user of the request's own row (app.logs)
+        annotate(sub=clean["sub"])  # the user of the request's own row
     if current_app.settings.get("audit_logging", True):
         write_rows([row(event, clean, level)])

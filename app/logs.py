@@ -29,7 +29,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import secrets
 import sys
 import threading
 import time
@@ -41,7 +40,9 @@ from urllib.parse import parse_qsl, urlsplit
 from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
+from . import request_notes
 from .redaction import Budget, describe_token, redact, redact_fields
+from .request_notes import noted
 from .startup import ensure_writable_dir, make_files_private
 
 LOG_FILE = "pocket-op.log"
@@ -124,15 +125,9 @@ def log_to_stdout() -> None:
     logging.getLogger("pocket_op").addHandler(stream)
 
 
-def _start_timer() -> None:
-    g.request_started = time.perf_counter()
-    g.request_id = secrets.token_hex(8)
-
-
 def _log_request(response: Response) -> Response:
-    started = g.get("request_started")
-    duration = (time.perf_counter() - started) * 1000 if started else 0.0
-    client_id = g.get("client_id")
+    duration = request_notes.elapsed_ms()
+    client_id = noted("client_id")
     request_log.info(
         "%s %s %s %d %.1fms%s", request.remote_addr, request.method, request.path,
         response.status_code, duration, f" client_id={client_id}" if client_id else "",
@@ -165,9 +160,9 @@ def record_request(response: Response, duration: float) -> None:
     if error:
         fields["error"] = error
     failed = response.status_code >= 400 or bool(error)
-    client_id = g.get("client_id") or sent_client_id(sent)
+    client_id = noted("client_id") or sent_client_id(sent)
     login = g.get("login")
-    sub = login[0].sub if login and login[0] is not None else g.get("event_sub")
+    sub = login[0].sub if login and login[0] is not None else noted("sub")
     current_app.extensions[PENDING].add(row(
         "http.request", fields, "error" if failed else "info",
         client_id=client_id if isinstance(client_id, str) else None, sub=sub))
@@ -297,5 +292,5 @@ def limited(part: dict[str, Any]) -> dict[str, Any]:
 
 def init_app(app: Flask) -> None:
     app.extensions[PENDING] = PendingRows()
-    app.before_request(_start_timer)
+    app.before_request(request_notes.start)
     app.after_request(_log_request)

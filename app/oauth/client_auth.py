@@ -11,7 +11,11 @@ import time
 import warnings
 
 from authlib.oauth2.rfc6749 import InvalidClientError
-from authlib.oauth2.rfc6749.authenticate_client import authenticate_client_secret_basic
+from authlib.oauth2.rfc6749.authenticate_client import (
+    authenticate_client_secret_basic,
+    authenticate_client_secret_post,
+    authenticate_none,
+)
 from authlib.oauth2.rfc7523 import JWTBearerClientAssertion
 from flask import current_app
 from flask import request as flask_request
@@ -149,9 +153,35 @@ def client_secret_basic(query_client, request):
         return None
 
 
+def noting_named_client(method):
+    """``method`` with a ``query_client`` that notes on the request the client its
+    credentials name (``named_client_id``: found and active, verified or not), so that a
+    failed authentication's invalid_client error is logged with that client."""
+    def authenticate(query_client, request):
+        def query_named_client(client_id):
+            client = query_client(client_id)
+            if client is not None:
+                request.named_client_id = client.client_id
+            return client
+        return method(query_named_client, request)
+    return authenticate
+
+
+def client_id_of(request) -> str | None:
+    """The client a request concerns: the one it authenticated (or the authorization
+    request's), else the one its credentials named; None for no request."""
+    if getattr(request, "client", None) is not None:
+        return request.client.client_id
+    return getattr(request, "named_client_id", None)
+
+
 def register(server) -> None:
-    server.register_client_auth_method("client_secret_basic", client_secret_basic)
-    server.register_client_auth_method(
-        "client_secret_jwt", ClientAssertion("client_secret_jwt", HMAC_ALGS))
-    server.register_client_auth_method(
-        "private_key_jwt", ClientAssertion("private_key_jwt", ASYMMETRIC_ALGS))
+    methods = {
+        "none": authenticate_none,
+        "client_secret_basic": client_secret_basic,
+        "client_secret_post": authenticate_client_secret_post,
+        "client_secret_jwt": ClientAssertion("client_secret_jwt", HMAC_ALGS),
+        "private_key_jwt": ClientAssertion("private_key_jwt", ASYMMETRIC_ALGS),
+    }
+    for name, method in methods.items():
+        server.register_client_auth_method(name, noting_named_client(method))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from flask import Response, current_app, g, render_template
+from flask import Response, current_app, render_template
 
 from . import jarm
 
@@ -34,16 +34,17 @@ def split_location(location: str, redirect_uri: str) -> tuple[str, list[tuple[st
     return redirect_uri, added
 
 
-def deliver(redirect_uri: str, params: list[tuple[str, str]], mode: str) -> Response:
+def deliver(redirect_uri: str, params: list[tuple[str, str]], mode: str,
+            client_id: str | None) -> Response:
     """Send ``params`` to the client's redirect_uri in ``mode``, with ``iss`` added. A JARM
-    mode (``query.jwt``...) sends them as one ``response`` JWT for the client in
-    ``g.client_id`` (set for every request whose client was verified)."""
+    mode (``query.jwt``...) sends them as one ``response`` JWT for ``client_id`` (the
+    verified client the response is for)."""
     if not any(key == "iss" for key, _ in params):
         params = [*params, ("iss", current_app.settings.issuer)]
     if mode.endswith(".jwt"):
         # JARM §2.3.1-2.3.3: "response" is the only parameter, in the query, the fragment
         # or the form post.
-        params = [("response", jarm.create_response_jwt(params, g.client_id))]
+        params = [("response", jarm.create_response_jwt(params, client_id))]
         mode = mode.removesuffix(".jwt")
     if mode == "form_post":
         response = Response(render_template("form_post.html", action=redirect_uri,

@@ -1,5 +1,6 @@
 """The Authlib authorization server over our store: client lookup, token generation and
-storage, and the one place OAuth errors become responses.
+storage, and the one place OAuth errors become responses. What a token knows of its grant
+comes with the request (``token_context``), never through ``flask.g``.
 
 RFC 6749 §5.1 (token response), §5.2 (error response): https://www.rfc-editor.org/rfc/rfc6749
 """
@@ -17,10 +18,12 @@ from flask import Response, current_app, g, json
 from flask import request as flask_request
 
 from ..events import emit
+from ..request_notes import annotate
 from ..store import NotFound
 from ..store.crypto import generate_secret, hash_value
 from . import client_auth
 from .clients import OAuthClient
+from .token_context import NO_CONTEXT, TokenContext, context_of
 from .tokens import create_access_token, lifetime
 
 #: Client authentication methods of the token endpoint (OIDC Core §9), in Authlib's order.
@@ -47,7 +50,6 @@ os.environ.setdefault("AUTHLIB_INSECURE_TRANSPORT", "1")
 class OP(AuthorizationServer):
     def __init__(self):
         super().__init__()
-        self.register_token_generator("default", self.generate_bearer_token)
         client_auth.register(self)
 
     def query_client(self, client_id):
@@ -61,7 +63,7 @@ class OP(AuthorizationServer):
         if client_id not in read:
             read[client_id] = self.read_client(client_id)
         if read[client_id] is not None:
-            g.client_id = client_id
+            annotate(client_id=client_id)  # the request's log line and Logs row name it
         return read[client_id]
 
     @staticmethod
@@ -74,15 +76,15 @@ class OP(AuthorizationServer):
             return None
         return OAuthClient(record)
 
-    def generate_bearer_token(self, grant_type, client, user=None, scope=None, expires_in=None,
-                              include_refresh_token=True):
+    def generate_token(self, grant_type, client, user=None, scope=None, expires_in=None,
+                       include_refresh_token=True, context: TokenContext = NO_CONTEXT):
         """RFC 6749 §5.1 / RFC 6750: a Bearer access token, and a refresh token when the
-        client may use the refresh_token grant."""
-        context = g.get("token_context", {})
+        client may use the refresh_token grant. Every grant passes its request's
+        ``context`` (grants/base.py); it replaces Authlib's generator registry."""
         expires_in = expires_in or lifetime(client, "access_token_lifetime")
         token = {
             "access_token": create_access_token(client, grant_type, user, scope or "", expires_in,
-                                                auth_time=context.get("auth_time")),
+                                                auth_time=context.auth_time),
             "token_type": "Bearer",
             "expires_in": expires_in,
         }
@@ -95,15 +97,16 @@ class OP(AuthorizationServer):
     def save_token(self, token, request):
         """Store digests of the access and refresh tokens, in the grant's family (one family
         per authorization code, kept across refreshes)."""
-        store, context = current_app.store, g.get("token_context", {})
-        family = context.get("family") or str(uuid.uuid4())
+        store, context = current_app.store, context_of(request)
+        family = context.family or str(uuid.uuid4())
         client_id = request.client.client_id
         sub = request.user.sub if request.user is not None else None
         code = request.authorization_code
         common = {"client_id": client_id, "scope": token.get("scope", ""), "family": family,
-                  "sub": sub, "sid": context.get("sid"),
+                  "sub": sub, "sid": context.sid,
                   "code_hash": code.code_hash if code is not None else None}
-        data = {k: context[k] for k in ("auth_time", "acr", "amr", "claims") if context.get(k)}
+        data = {k: getattr(context, k) for k in ("auth_time", "acr", "amr", "claims")
+                if getattr(context, k)}
         now = time.time()
         # One transaction for the tokens and their audit row: one commit (and fsync), not
         # one per row.
@@ -167,15 +170,15 @@ class OP(AuthorizationServer):
             if not flask_request.headers.get("Authorization", "").lower().startswith("basic "):
                 response = self.handle_response(*error(None))
                 response.headers.pop("WWW-Authenticate", None)
-                return self._log_error(response, error)
-        return self._log_error(self.handle_response(*error(None)), error)
+                return self._log_error(response, error, request)
+        return self._log_error(self.handle_response(*error(None)), error, request)
 
-    def _log_error(self, response: Response, error) -> Response:
+    def _log_error(self, response: Response, error, request) -> Response:
         emit("authorization.error" if error.redirect_uri else "token.error",
-             error=error.error, description=error.description, client_id=g.get("client_id"),
-             path=flask_request.path)
+             error=error.error, description=error.description,
+             client_id=client_auth.client_id_of(request), path=flask_request.path)
         return response
 
     def send_signal(self, name, *args, **kwargs):
         if name == "after_authenticate_client" and kwargs.get("client") is not None:
-            g.client_id = kwargs["client"].client_id
+            annotate(client_id=kwargs["client"].client_id)

@@ -17,9 +17,10 @@ from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749 import InvalidRequestError, OAuth2Request
 from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload
 from authlib.oauth2.rfc9101.errors import InvalidRequestUriError
-from flask import current_app, g, request
+from flask import current_app, request
 from werkzeug.datastructures import MultiDict
 
+from ...request_notes import annotate
 from ..jarm import validate_response_mode
 from ..pushed_requests import URN_PREFIX
 from ..request_object import fetch_request_object, read_request_object, refuse
@@ -44,7 +45,7 @@ def read_parameters(authorization: AuthorizationRequest) -> None:
     source = request.args if request.method == "GET" else request.form
     validate_single_valued(source)
     authorization.params = {key: source[key] for key in source}
-    g.client_id = authorization.params.get("client_id")
+    annotate(client_id=authorization.params.get("client_id"))  # the request's log line
 
 
 def assemble_parameters(authorization: AuthorizationRequest) -> None:

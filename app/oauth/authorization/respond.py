@@ -11,7 +11,7 @@ RFC 9207 §2 (``iss`` in every response), JARM §2.3, OIDC Session Management §
 from __future__ import annotations
 
 from authlib.oauth2 import OAuth2Error
-from flask import Response, current_app, g
+from flask import Response, current_app
 
 from ...events import emit
 from ...store import NotFound
@@ -19,6 +19,7 @@ from .. import acr
 from ..jarm import resolve_mode as resolve_jarm_mode
 from ..responses import RESPONSE_MODES, default_mode, deliver, error_page, split_location
 from ..sso import add_session_client
+from ..token_context import TokenContext
 from .interactions import set_cookies
 from .request import AuthorizationRequest
 
@@ -41,19 +42,19 @@ def issue(authorization: AuthorizationRequest) -> Response:
     body += add_session_client(session, oauth_request, redirect_uri)
     emit("authorization.granted", client_id=authorization.client.client_id, sub=user.sub,
          sid=session.sid, scope=oauth_request.scope)
-    return set_cookies(deliver(redirect_uri, body, response_mode(authorization.params)))
+    return set_cookies(deliver(redirect_uri, body, response_mode(authorization.params),
+                               authorization.client.client_id))
 
 
 def set_token_context(authorization: AuthorizationRequest) -> None:
-    """The authorization endpoint's one writer of ``g.token_context``: the session's
-    authentication facts, the nonce and the claims request, which the grants store with the
-    code (``save_code``) and put in the tokens (``save_token``, ``create_id_token``)."""
+    """What the tokens of this grant know (``TokenContext``): the session's authentication
+    facts, the nonce and the claims request, which the grants store with the code
+    (``save_code``) and put in the tokens (``save_token``, ``create_id_token``)."""
     session, interaction = authorization.session, authorization.interaction
     fresh_login = interaction is not None and interaction.login_done
-    g.token_context = {"sid": session.sid, "auth_time": session.auth_time,
-                       "acr": acr.token_acr(authorization.acr, session, fresh_login),
-                       "amr": session.amr, "nonce": authorization.params.get("nonce"),
-                       "claims": authorization.claims}
+    authorization.grant.request.token_context = TokenContext.from_login(
+        session, acr.token_acr(authorization.acr, session, fresh_login),
+        nonce=authorization.params.get("nonce"), claims=authorization.claims)
 
 
 def response_mode(params: dict[str, str]) -> str:
@@ -81,7 +82,8 @@ def redirect_error(error: OAuth2Error, params: dict[str, str]) -> Response:
     sent = {name: params[name] for name in ("acr_values", "id_token_hint") if params.get(name)}
     emit("authorization.error", client_id=params.get("client_id"), error=error.error,
          description=error.description, redirect_uri=error.redirect_uri, **sent)
-    return deliver(error.redirect_uri, body, response_mode(params))
+    # A redirect happens only once this client_id was looked up and its redirect_uri verified.
+    return deliver(error.redirect_uri, body, response_mode(params), params.get("client_id"))
 
 
 ERROR_TITLES = {"invalid_client": "Unknown application",

@@ -33,6 +33,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from ...events import emit
+from ...request_notes import annotate
 from ...store import NotFound
 from .. import redirect_uri
 from ..claims import subject_for
@@ -236,7 +237,7 @@ def end_session():
         logout = validate_logout_request(params)
     except OAuth2Error as error:
         return refuse(error, params)
-    g.client_id = logout.client.client_id if logout.client is not None else None
+    annotate(client_id=logout.client.client_id if logout.client is not None else None)
     user, session = current_login()
     if session is None and request.method == "POST" and SESSION_COOKIE not in request.cookies:
         # A cross-site POST carries no SameSite=Lax cookie, so "no session" may be wrong: go

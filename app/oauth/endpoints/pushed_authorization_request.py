@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749 import InvalidRequestError
-from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
 from ...errors import error_response
 from ...events import emit
 from ..authorization.parameters import assemble, validate_policies, validate_single_valued
 from ..authorization.steps import validate_pushed_request
+from ..client_auth import client_id_of
 from ..pushed_requests import DEFAULT_LIFETIME, PushedRequests
 from ..server import TOKEN_ENDPOINT_AUTH_METHODS
 
@@ -25,14 +26,14 @@ bp = Blueprint("pushed_authorization_request", __name__)
 CLIENT_AUTH_PARAMS = ("client_secret", "client_assertion", "client_assertion_type")
 
 
-def authenticate_client():
+def authenticate_client(oauth_request):
     """RFC 9126 §2: "The rules for client authentication as defined in [RFC6749] for token
     endpoint requests, including the applicable authentication methods, apply for the PAR
     endpoint as well." The issuer and this endpoint's URL are accepted assertion audiences."""
     server = current_app.oauth
-    oauth_request = server.create_oauth2_request(request)
     client = server.authenticate_client(oauth_request, TOKEN_ENDPOINT_AUTH_METHODS, "token")
     server.send_signal("after_authenticate_client", client=client, grant=None)
+    oauth_request.client = client
     return client
 
 
@@ -58,15 +59,16 @@ def lifetime(client) -> int:
 
 @bp.post("/par")
 def pushed_authorization_request():
+    oauth_request = current_app.oauth.create_oauth2_request(request)
     try:
-        client = authenticate_client()
+        client = authenticate_client(oauth_request)
         params, signed = assemble(read_params(client), client)
         validate_policies(params, client, pushed=True, signed=signed)
         # RFC 9126 §2.1: the authorization server validates the request as it would an
         # authorization request: client, redirect_uri, response_type, scope, PKCE, OIDC.
         validate_pushed_request(params)
     except OAuth2Error as error:
-        return par_error(error)
+        return par_error(error, oauth_request)
     expires_in = lifetime(client)
     request_uri = current_app.pushed_requests.save(client.client_id, params, signed, expires_in)
     emit("authorization_request.pushed", client_id=client.client_id, expires_in=expires_in,
@@ -79,13 +81,13 @@ def pushed_authorization_request():
     return response
 
 
-def par_error(error: OAuth2Error) -> Response:
+def par_error(error: OAuth2Error, oauth_request) -> Response:
     """RFC 9126 §2.3: the error response of RFC 6749 §5.2, as JSON (never a redirect);
     invalid_client is 401 as at the token endpoint."""
     if error.error == "invalid_client":
         error.redirect_uri = None
-        return current_app.oauth.handle_error_response(None, error)
-    emit("authorization_request.push_refused", client_id=g.get("client_id"),
+        return current_app.oauth.handle_error_response(oauth_request, error)
+    emit("authorization_request.push_refused", client_id=client_id_of(oauth_request),
          error=error.error, description=error.description)
     return error_response(error.status_code or 400, error.error, error.description or "")
 

@@ -11,13 +11,14 @@ import time
 
 from authlib.oauth2.rfc6749 import InvalidRequestError, grants
 from authlib.oidc.core import AuthorizationCodeMixin
-from flask import current_app, g
+from flask import current_app
 
 from ...events import emit
 from ...store import CodeAlreadyUsed, NotFound
 from ...store.records import CodeRecord
-from ..server import TOKEN_ENDPOINT_AUTH_METHODS
+from ..token_context import TokenContext, context_of
 from ..tokens import lifetime
+from .base import Grant
 
 
 class Code(AuthorizationCodeMixin):
@@ -51,13 +52,13 @@ class Code(AuthorizationCodeMixin):
 def save_code(code: str, request) -> None:
     """Store a code with what the token endpoint needs later: PKCE, nonce, the session's
     authentication facts and the ``claims`` request (OIDC Core §5.5)."""
-    payload, session, context = request.payload, request.session, g.get("token_context", {})
+    payload, session, context = request.payload, request.session, context_of(request)
     data = {
         "nonce": payload.data.get("nonce"),
         "code_challenge": payload.data.get("code_challenge"),
         "code_challenge_method": payload.data.get("code_challenge_method"),
-        "auth_time": context.get("auth_time"), "acr": context.get("acr"),
-        "amr": context.get("amr"), "claims": context.get("claims"),
+        "auth_time": context.auth_time, "acr": context.acr,
+        "amr": context.amr, "claims": context.claims,
     }
     current_app.store.save_code(
         code, request.client.client_id, request.user.sub, payload.redirect_uri or "",
@@ -86,9 +87,7 @@ def validate_redirect_uri(request, client) -> str:
     return uri
 
 
-class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
-    #: Client authentication methods accepted at the token endpoint.
-    TOKEN_ENDPOINT_AUTH_METHODS = TOKEN_ENDPOINT_AUTH_METHODS
+class AuthorizationCodeGrant(Grant, grants.AuthorizationCodeGrant):
     validate_authorization_redirect_uri = staticmethod(validate_redirect_uri)
 
     def validate_authorization_request(self) -> str:
@@ -104,7 +103,8 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
         save_code(code, request)
 
     def query_authorization_code(self, code: str, client):
-        """Consume the code now: of concurrent redemptions exactly one wins."""
+        """Consume the code now: of concurrent redemptions exactly one wins. The tokens
+        inherit what the code knew (``request.token_context``), in the code's family."""
         store = current_app.store
         try:
             record = store.consume_code(code)
@@ -116,14 +116,9 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
             return None
         if record.client_id != client.client_id:
             return None
-        g.token_context = {"family": record.code_hash, "sid": record.sid, **record.data}
+        self.request.token_context = TokenContext.from_record(record.code_hash, record.sid,
+                                                              record.data)
         return Code(record)
 
     def delete_authorization_code(self, authorization_code) -> None:
         """Nothing to do: ``query_authorization_code`` consumed it."""
-
-    def authenticate_user(self, authorization_code):
-        try:
-            return current_app.store.get_user_by_sub(authorization_code.record.sub)
-        except NotFound:
-            return None

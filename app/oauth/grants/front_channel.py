@@ -13,20 +13,21 @@ from authlib.common.security import generate_token
 from authlib.common.urls import add_params_to_uri
 from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749 import InvalidRequestError, InvalidScopeError
-from authlib.oauth2.rfc6749.grants import AuthorizationEndpointMixin, BaseGrant
+from authlib.oauth2.rfc6749.grants import AuthorizationEndpointMixin
 from authlib.oauth2.rfc6749.grants.authorization_code import (
     validate_code_authorization_request,
 )
-from flask import g
 
+from ..token_context import context_of
 from ..tokens import create_id_token
 from .authorization_code import save_code, validate_redirect_uri
+from .base import Grant
 
 RESPONSE_TYPES = ("code id_token", "code token", "code id_token token", "id_token",
                   "id_token token", "token", "none")
 
 
-class FrontChannelGrant(BaseGrant, AuthorizationEndpointMixin):
+class FrontChannelGrant(Grant, AuthorizationEndpointMixin):
     RESPONSE_TYPES = set(RESPONSE_TYPES)
     #: Errors of these response types travel in the fragment.
     ERROR_RESPONSE_FRAGMENT = True
@@ -73,17 +74,15 @@ class FrontChannelGrant(BaseGrant, AuthorizationEndpointMixin):
         if "token" in self.types:
             token = self.generate_token(user=grant_user, scope=request.scope,
                                         include_refresh_token=False)
-            self.server.save_token(token, request)
+            self.save_token(token)
             access_token = token["access_token"]
             params += [(k, str(v)) for k, v in token.items()]
         if "id_token" in self.types:
-            context = g.get("token_context", {})
             try:
                 params.append(("id_token", create_id_token(
                     request.client, grant_user, request.scope or "",
-                    nonce=request.payload.data.get("nonce"), auth_time=context.get("auth_time"),
-                    acr=context.get("acr"), amr=context.get("amr"), sid=context.get("sid"),
-                    access_token=access_token, code=code, claims=context.get("claims"),
+                    access_token=access_token, code=code,
+                    **context_of(request).id_token_facts(),
                 )))
             except OAuth2Error as error:  # e.g. the client's encryption key cannot be had
                 error.redirect_uri, error.redirect_fragment = redirect_uri, True

@@ -3,8 +3,7 @@ includes ``openid`` (OIDC Core §3.1.3.3 for codes, §12.2 for refreshes)."""
 
 from __future__ import annotations
 
-from flask import g
-
+from ..token_context import context_of
 from ..tokens import create_id_token
 
 
@@ -22,10 +21,8 @@ class IDToken:
         _, token, _ = response
         if not is_openid(token.get("scope")) or grant.request.user is None:
             return
-        context = g.get("token_context", {})
         token["id_token"] = create_id_token(
             grant.request.client, grant.request.user, token["scope"],
-            nonce=context.get("nonce"), auth_time=context.get("auth_time"),
-            acr=context.get("acr"), amr=context.get("amr"), sid=context.get("sid"),
-            access_token=token.get("access_token"), claims=context.get("claims"),
+            access_token=token.get("access_token"),
+            **context_of(grant.request).id_token_facts(),
         )

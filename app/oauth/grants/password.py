@@ -10,11 +10,11 @@ same settings, one counter.
 """
 
 from authlib.oauth2.rfc6749 import InvalidGrantError, UnauthorizedClientError, grants
-from flask import current_app, g, request
+from flask import current_app, request
 
 from ...events import emit
 from ..login_throttle import failed_sign_ins, wait_message
-from ..server import TOKEN_ENDPOINT_AUTH_METHODS
+from .base import Grant
 
 
 class ThrottledError(InvalidGrantError):
@@ -29,10 +29,7 @@ class ThrottledError(InvalidGrantError):
         return [*super().get_headers(), ("Retry-After", str(self.wait))]
 
 
-class PasswordGrant(grants.ResourceOwnerPasswordCredentialsGrant):
-    #: Client authentication methods accepted at the token endpoint.
-    TOKEN_ENDPOINT_AUTH_METHODS = TOKEN_ENDPOINT_AUTH_METHODS
-
+class PasswordGrant(Grant, grants.ResourceOwnerPasswordCredentialsGrant):
     def authenticate_token_endpoint_client(self):
         """The authenticated client; one that registered itself may not use this grant."""
         client = super().authenticate_token_endpoint_client()
@@ -48,7 +45,7 @@ class PasswordGrant(grants.ResourceOwnerPasswordCredentialsGrant):
         invalid_grant (§5.2: "resource owner credentials [...] invalid")."""
         settings, failures = current_app.settings, failed_sign_ins()
         limits = (settings.login_max_failures, settings.login_failure_window)
-        address, client_id = request.remote_addr or "", g.get("client_id")
+        address, client_id = request.remote_addr or "", self.request.client.client_id
         wait = failures.retry_after(username, address, *limits)
         if wait is not None:
             emit("login.throttled", username=username[:100], ip=address, client_id=client_id,
@@ -62,7 +59,3 @@ class PasswordGrant(grants.ResourceOwnerPasswordCredentialsGrant):
             raise InvalidGrantError("Invalid 'username' or 'password' in request.")
         failures.clear(username, address)
         return user
-
-    def validate_requested_scope(self):
-        """RFC 6749 §3.3: each requested scope must be one the client registered."""
-        self.request.client.get_allowed_scope(self.request.payload.scope)

@@ -11,12 +11,13 @@ from __future__ import annotations
 import time
 
 from authlib.oauth2.rfc6749 import InvalidGrantError, grants
-from flask import current_app, g
+from flask import current_app
 
 from ...events import emit
 from ...store import NotFound
 from ...store.records import TokenRecord
-from ..server import TOKEN_ENDPOINT_AUTH_METHODS
+from ..token_context import TokenContext
+from .base import Grant
 
 
 class RefreshToken:
@@ -42,9 +43,7 @@ class RefreshToken:
         return self.record.revoked_at is not None
 
 
-class RefreshTokenGrant(grants.RefreshTokenGrant):
-    #: Client authentication methods accepted at the token endpoint.
-    TOKEN_ENDPOINT_AUTH_METHODS = TOKEN_ENDPOINT_AUTH_METHODS
+class RefreshTokenGrant(Grant, grants.RefreshTokenGrant):
     #: Rotation: every refresh returns a new refresh token and invalidates the old one.
     INCLUDE_NEW_REFRESH_TOKEN = True
 
@@ -70,6 +69,7 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
             raise
 
     def validate_token_request(self):
+        """The new tokens inherit what the refresh token knew, in its family."""
         super().validate_token_request()
         token = self.request.refresh_token
         # Rotate now, atomically: of two concurrent uses, the second sees it revoked.
@@ -77,17 +77,12 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
             self.revoke_family(token.record, "refresh_token.reused")
             raise InvalidGrantError("Invalid 'refresh_token' in request.")
         record = token.record
-        g.token_context = {"family": record.family, "sid": record.sid, **record.data}
+        self.request.token_context = TokenContext.from_record(record.family, record.sid,
+                                                              record.data)
 
     def revoke_family(self, record: TokenRecord, event: str) -> None:
         revoked = current_app.store.revoke_family(record.family)
         emit(event, client_id=record.client_id, family=record.family, tokens_revoked=revoked)
-
-    def authenticate_user(self, refresh_token):
-        try:
-            return current_app.store.get_user_by_sub(refresh_token.record.sub)
-        except NotFound:
-            return None
 
     def revoke_old_credential(self, refresh_token) -> None:
         """Nothing to do: ``validate_token_request`` revoked it before issuing."""
