@@ -7,10 +7,11 @@ Starts ``python -m ui.main serve --headless --port 0`` on a fresh data dir (defa
 settings), then ``--concurrency`` worker threads each repeat, in random order: a
 client_credentials token (demo-machine), a code flow riding an existing SSO session (alice,
 demo-spa with PKCE: authorize -> token -> userinfo), a refresh of that flow's refresh token,
-and an introspection of its access token (as demo-machine). Every ``--interval`` seconds it
-prints the server's resident memory (VmRSS from /proc/<pid>/status), operations and errors
-so far; at the end the RSS curve's first, lowest, highest and last values and every error by
-kind. Exit code 1 if there was any error; the server is stopped with SIGTERM either way.
+and an introspection of demo-machine's latest client_credentials token. Every
+``--interval`` seconds it prints the server's resident memory (VmRSS from
+/proc/<pid>/status), operations and errors so far; at the end the RSS curve's first, lowest,
+highest and last values and every error by kind. Exit code 1 if there was any error; the
+server is stopped with SIGTERM either way.
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ class Worker:
         self.soak, self.url, self.rng = soak, soak.url, random.Random(seed)
         self.browser, self.http = requests.Session(), requests.Session()
         self.tokens: dict | None = None
+        self.machine_token: str | None = None
 
     def authorize(self) -> tuple[requests.Response, str]:
         verifier, challenge = pkce_pair()
@@ -102,7 +104,7 @@ class Worker:
     def client_credentials(self) -> None:
         response = self.http.post(f"{self.url}/token", auth=self.soak.machine, timeout=TIMEOUT,
                                   data={"grant_type": "client_credentials"})
-        self.checked(response, "token", "access_token")
+        self.machine_token = self.checked(response, "token", "access_token")["access_token"]
 
     def code_flow(self) -> None:
         response, verifier = self.authorize()
@@ -118,8 +120,12 @@ class Worker:
         self.tokens = self.checked(response, "refresh", "refresh_token")
 
     def introspection(self) -> None:
+        """demo-machine introspects its own latest token (RFC 7662 §4: a client learns
+        about its own tokens only)."""
+        if self.machine_token is None:
+            self.client_credentials()
         response = self.http.post(f"{self.url}/introspect", auth=self.soak.machine,
-                                  data={"token": self.tokens["access_token"]}, timeout=TIMEOUT)
+                                  data={"token": self.machine_token}, timeout=TIMEOUT)
         if self.checked(response, "introspect", "active")["active"] is not True:
             raise RuntimeError("introspect inactive")
 
