@@ -194,7 +194,7 @@ def measure(server: Server, clients: dict, args) -> dict:
         errors[name] = run["errors"]
     token = get_token(server, clients["opaque"])
     run = wrk(server.metadata["introspection_endpoint"], wide, args.seconds, "POST",
-              f"token={token}", basic(clients["jwt"]))
+              f"token={token}", basic(clients["opaque"]))
     figures[f"introspection c={wide} req/s"] = run["rate"]
     errors["introspection"] = run["errors"]
     flows = CodeFlowDriver(server.metadata, clients["spa"]).run(args.flows)
