@@ -106,5 +106,24 @@ def _private_key(store: Store, record: KeyRecord):
     return key
 
 
+#: Public signing keys already imported, by kid (a thumbprint, so it names one key for good):
+#: importing an RSA JWK costs far more than the signature check itself.
+_imported: dict[str, object] = {}
+
+
+def published_signing_keys(store: Store) -> list:
+    """The published signing keys (active, or rotated but not retired) as joserfc keys,
+    public members only: what verifies a JWT this OP signed (an ``id_token_hint``, a token
+    the Logs screen shows)."""
+    keys = []
+    for record in store.find_keys("active", "published"):
+        if record.use == "sig":
+            key = _imported.get(record.kid)
+            if key is None:
+                key = _imported[record.kid] = kind_of(record).wrap(record.public_jwk)
+            keys.append(key)
+    return keys
+
+
 __all__ = ["KINDS", "create_key", "ensure_keys", "rotate_key", "public_jwks", "signing_key",
-           "decryption_keys", "NotFound"]
+           "decryption_keys", "published_signing_keys", "NotFound"]

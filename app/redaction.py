@@ -13,8 +13,8 @@ e.g. one row of the Logs screen) decodes at most MAX_JWTS JWTs, later ones are f
 like opaque tokens, and reads pocket-op's signing keys from the store once, when its first
 JWT is checked. Keys are read afresh for each record, so a rotated key is seen at once.
 
-May import Flask and joserfc; imports ``app.oauth`` only inside functions (``app.oauth``
-imports ``app.events``, which imports this module).
+May import Flask, joserfc and ``app.keys`` (which owns the lookup of the signing keys); never
+``app.oauth``, which imports ``app.events``, which imports this module.
 """
 
 from __future__ import annotations
@@ -26,7 +26,10 @@ import re
 import warnings
 from typing import Any
 
+from flask import current_app
+
 from .jsontext import segment
+from .keys import published_signing_keys
 
 #: Values never kept, not even as a fingerprint.
 SECRET_NAMES = frozenset({
@@ -66,10 +69,8 @@ class Budget:
         """pocket-op's published signing keys by kid; None outside an app context."""
         if self._keys is None:
             try:
-                from .oauth.verify import signature_keys
-
-                self._keys = {key.kid: key for key in signature_keys()}
-            except (ImportError, RuntimeError):
+                self._keys = {key.kid: key for key in published_signing_keys(current_app.store)}
+            except RuntimeError:  # outside an app context
                 return None
         return self._keys
 

@@ -1,7 +1,10 @@
-"""The admin JSON API under ``/admin/api``: one module per resource (clients, scopes, users,
-keys, sessions, settings, events, and the import / export of them all: ``portability``), the
-admin sign-in (``login``) and the access checks every request passes first (``guard``). The
-admin screens talk only to this API, so anything done in the window can be scripted too.
+"""The admin JSON API under ``/admin/api``: one module per resource, named like its screen,
+its screen's script (``ui/admin/static/<noun>.js``) and its tests (``tests/admin/test_<noun>*``,
+``tests/ui/test_<noun>_screen.py`` or ``_panel.py``): clients, scopes, users, keys, sessions,
+acrs, settings (the Configuration screen), logs (at ``/admin/api/events``), the import /
+export of them all (``portability``) and a client's ``try_it``; the admin sign-in (``login``)
+and the access checks every request passes first (``guard``). The admin screens talk only to
+this API, so anything done in the window can be scripted too.
 
 May import Flask, itsdangerous and the rest of ``app``; never ``ui``.
 """
@@ -15,10 +18,10 @@ from ..store import NotFound
 from . import (
     acrs,
     clients,
-    events,
     guard,
     keys,
     login,
+    logs,
     portability,
     scopes,
     sessions,
@@ -28,7 +31,7 @@ from . import (
 )
 from .api import AdminError
 
-RESOURCES = (login, clients, scopes, users, keys, sessions, settings, events, portability, try_it,
+RESOURCES = (login, clients, scopes, users, keys, sessions, settings, logs, portability, try_it,
              acrs)
 
 

@@ -1,12 +1,14 @@
 """What every admin resource shares: the one error it raises (rendered in the server's JSON
-error shape, plus ``fields`` naming each bad field), reading a JSON body, and small field
-checks that collect every problem of a request before answering."""
+error shape, plus ``fields`` naming each bad field), reading a JSON body, small field checks
+that collect every problem of a request before answering, and the routing of an item's PUT
+and PATCH to one ``update`` function."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from flask import Response, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
 from .. import jsontext
 from ..errors import error_response
@@ -102,3 +104,22 @@ def created(body: dict[str, Any]) -> Response:
 
 def no_content() -> Response:
     return Response(status=204)
+
+
+def put_and_patch(bp: Blueprint, rule: str, noun: str) -> Callable:
+    """Decorate ``update(<rule's variable>, partial)``: PUT ``rule`` calls it with
+    ``partial=False`` (replace), PATCH with ``partial=True`` (merge); the views are named
+    ``replace_<noun>`` and ``patch_<noun>``."""
+
+    def register(update: Callable[..., Response]) -> Callable[..., Response]:
+        def replace(**key: str) -> Response:
+            return update(**key, partial=False)
+
+        def patch(**key: str) -> Response:
+            return update(**key, partial=True)
+
+        bp.add_url_rule(rule, f"replace_{noun}", replace, methods=["PUT"])
+        bp.add_url_rule(rule, f"patch_{noun}", patch, methods=["PATCH"])
+        return update
+
+    return register

@@ -35,6 +35,7 @@ from .api import (
     conflict,
     created,
     no_content,
+    put_and_patch,
     read_json,
     take_bool,
 )
@@ -181,6 +182,7 @@ def create_client() -> Response:
     return created(client_body(record, secret))
 
 
+@put_and_patch(bp, "/clients/<client_id>", "client")
 def update(client_id: str, partial: bool) -> Response:
     """PUT replaces the metadata; PATCH merges it (a null value removes a field). The admin
     fields change only when sent."""
@@ -226,16 +228,6 @@ def changed_fields(current: ClientRecord, change: dict[str, Any]) -> set[str]:
     names |= {key for key in set(current.metadata) | set(new)
               if current.metadata.get(key) != new.get(key)}
     return names
-
-
-@bp.put("/clients/<client_id>")
-def replace_client(client_id: str) -> Response:
-    return update(client_id, partial=False)
-
-
-@bp.patch("/clients/<client_id>")
-def patch_client(client_id: str) -> Response:
-    return update(client_id, partial=True)
 
 
 @bp.delete("/clients/<client_id>")

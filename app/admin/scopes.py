@@ -21,6 +21,7 @@ from .api import (
     conflict,
     created,
     no_content,
+    put_and_patch,
     read_json,
     take_text,
 )
@@ -96,6 +97,7 @@ def create_scope() -> Response:
     return created(scope_body(record))
 
 
+@put_and_patch(bp, "/scopes/<path:name>", "scope")
 def update(name: str, partial: bool) -> Response:
     """PUT replaces the description and claims (omitted: empty); PATCH changes those sent."""
     store = current_app.store
@@ -116,16 +118,6 @@ def update(name: str, partial: bool) -> Response:
                if getattr(updated, field) != getattr(record, field)]
     emit("scope.updated", scope=name, changed=changed)
     return jsonify(scope_body(updated))
-
-
-@bp.put("/scopes/<path:name>")
-def replace_scope(name: str) -> Response:
-    return update(name, partial=False)
-
-
-@bp.patch("/scopes/<path:name>")
-def patch_scope(name: str) -> Response:
-    return update(name, partial=True)
 
 
 @bp.delete("/scopes/<path:name>")

@@ -20,6 +20,7 @@ from .api import (
     conflict,
     created,
     no_content,
+    put_and_patch,
     read_json,
     take_bool,
     take_text,
@@ -107,6 +108,7 @@ def create_user() -> Response:
     return created(user_body(record))
 
 
+@put_and_patch(bp, "/users/<sub>", "user")
 def update(sub: str, partial: bool) -> Response:
     """PUT replaces the claims (so it needs them), PATCH merges them (a null value removes
     a claim); password and active change only when sent. username and sub stay as they are."""
@@ -134,16 +136,6 @@ def update(sub: str, partial: bool) -> Response:
                if value is not None and value != getattr(record, name)]
     emit("user.updated", sub=sub, changed=changed + (["password"] if password else []))
     return jsonify(user_body(updated))
-
-
-@bp.put("/users/<sub>")
-def replace_user(sub: str) -> Response:
-    return update(sub, partial=False)
-
-
-@bp.patch("/users/<sub>")
-def patch_user(sub: str) -> Response:
-    return update(sub, partial=True)
 
 
 @bp.delete("/users/<sub>")

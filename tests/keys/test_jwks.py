@@ -11,7 +11,7 @@ from joserfc import jwe, jwt
 from jwcrypto import jwk as jc_jwk
 from jwcrypto import jwt as jc_jwt
 
-from app.keys import rotate_key, signing_key
+from app.keys import published_signing_keys, rotate_key, signing_key
 
 PRIVATE_MEMBERS = {"d", "p", "q", "dp", "dq", "qi", "k", "oth"}
 
@@ -96,3 +96,15 @@ def test_retiring_the_active_key_is_refused(fresh_server):
     with pytest.raises(ValueError):
         server.store.retire_key(active)
     assert active in [k["kid"] for k in jwks(server)]
+
+
+def test_the_published_signing_keys_are_the_jwks_sig_keys_a_retired_one_gone(fresh_server):
+    server = fresh_server()
+    old = signing_key(server.store, "ES256").kid
+    new = rotate_key(server.store, old).kid
+    server.store.retire_key(old)
+    published = {k["kid"] for k in jwks(server) if k["use"] == "sig"}
+    keys = published_signing_keys(server.store)
+    assert {key.kid for key in keys} == published
+    assert new in published and old not in published
+    assert not any(key.is_private for key in keys)

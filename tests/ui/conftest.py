@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 import ui.admin
 
 ADMIN_PASSWORD = "admin-password-for-screens"
+WRONG_SECRET = "not-the-secret-Q7x9"
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 
 
@@ -47,3 +48,15 @@ def screenshot(tab: Page, name: str) -> None:
     """Saved for review (git-ignored): tests/ui/screenshots/NAME.png."""
     SCREENSHOTS.mkdir(exist_ok=True)
     tab.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def open_client(page, client_id: str) -> None:
+    page.click(f"table.list >> text={client_id}")
+    expect(page.locator("#try-it")).to_be_visible()
+
+
+def failed_token_request(server) -> None:
+    response = server.post("/token", data={
+        "grant_type": "client_credentials", "client_id": "demo-web",
+        "client_secret": WRONG_SECRET})
+    assert response.status_code == 401

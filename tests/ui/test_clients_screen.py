@@ -1,25 +1,33 @@
-"""The Clients screen in Chromium beyond the basics: every metadata field with its own input
-(stored through the API and in effect in the tokens), field errors beside their field, the
-copy-ready settings, "Try it" (code flow signed in as alice, client_credentials, the offer to
-register the callback), and export / import through the Configuration screen's buttons."""
+"""The Clients screen in Chromium (``clients.js``), clicked through as a person would: a client
+created in the form completes a code flow (with a secret shown once, or public with PKCE),
+every metadata field with its own input (stored through the API and in effect in the tokens),
+field errors beside their field, the copy-ready settings, search and delete."""
 
 from __future__ import annotations
 
-import json
+import re
 
-import pytest
+import requests
 from playwright.sync_api import expect
 
-import ui.admin
-from tests.admin.conftest import AdminApi
-from tests.conftest import LiveServer
-from tests.flows import Browser, basic, redirect_params
+from tests.flows import SPA_REDIRECT, Browser, basic, redirect_params, spa_request
 from tests.tokens import header_of, verify_jwt
 
-from .conftest import ADMIN_PASSWORD, open_screen, screenshot, sign_in
+from .conftest import open_client, screenshot
 
 APP_REDIRECT = "http://127.0.0.1:8765/app-callback"
-CALLBACK = "/admin/try-it/callback"
+
+
+def create_client(page, client_id: str, method: str, redirect_uri: str = APP_REDIRECT) -> None:
+    page.click("text=New client")
+    page.fill("input[name=client_id]", client_id)
+    page.fill("input[name=client_name]", "Screen app")
+    page.select_option("select[name=token_endpoint_auth_method]", method)
+    page.fill("textarea[name=redirect_uris]", redirect_uri)
+    page.check("input[name=grant_types][value=refresh_token]")
+    page.fill("input[name=scope]", "openid profile email")
+    page.check("input[name=trusted]")
+    page.click("text=Create client")
 
 
 def open_section(page, section: str) -> None:
@@ -28,9 +36,63 @@ def open_section(page, section: str) -> None:
         details.locator("summary").click()
 
 
-def open_client(page, client_id: str) -> None:
-    page.click(f"table.list >> text={client_id}")
-    expect(page.locator("#try-it")).to_be_visible()
+def test_a_client_created_in_the_clients_screen_completes_a_code_flow(admin, server):
+    create_client(admin, "screen-app", "client_secret_basic")
+    secret = admin.locator("#client-secret .secret-value").inner_text()
+    settings = dict(line.split("=", 1) for line in
+                    admin.locator("#app-settings").inner_text().splitlines())
+    screenshot(admin, "client")
+    assert settings["client_id"] == "screen-app" and settings["issuer"] == server.issuer
+    assert settings["token_endpoint"] == server.issuer + "/token"
+    back = redirect_params(Browser(server).sign_in_and_allow(
+        client_id="screen-app", response_type="code", scope="openid profile",
+        redirect_uri=APP_REDIRECT, state="s", nonce="n"))
+    response = requests.post(settings["token_endpoint"].replace(server.issuer, server.url),
+                             headers=basic("screen-app", secret), timeout=10, data={
+                                 "grant_type": "authorization_code", "code": back["code"],
+                                 "redirect_uri": APP_REDIRECT})
+    assert response.status_code == 200, response.text
+    assert verify_jwt(server, response.json()["id_token"])["aud"] == "screen-app"
+
+
+def test_the_client_secret_is_shown_once(admin):
+    create_client(admin, "shown-once", "client_secret_post")
+    expect(admin.locator("#client-secret")).to_be_visible()
+    admin.reload()
+    expect(admin.locator("#app-settings")).to_be_visible()
+    expect(admin.locator("#client-secret")).to_have_count(0)
+    admin.click("text=Regenerate secret")
+    expect(admin.locator("#client-secret .secret-value")).to_have_text(re.compile(r"\S{20,}"))
+
+
+def test_a_public_client_from_the_screen_completes_a_code_flow_with_pkce(admin, server):
+    create_client(admin, "public-app", "none", SPA_REDIRECT)
+    expect(admin.locator("#app-settings")).to_contain_text("client_id=public-app")
+    expect(admin.locator("#client-secret")).to_have_count(0)
+    request, verifier = spa_request(client_id="public-app")
+    back = redirect_params(Browser(server).sign_in_and_allow(**request))
+    response = server.post("/token", data={
+        "grant_type": "authorization_code", "code": back["code"], "client_id": "public-app",
+        "redirect_uri": SPA_REDIRECT, "code_verifier": verifier})
+    assert response.status_code == 200, response.text
+
+
+def test_a_refused_redirect_uri_is_shown_next_to_its_field(admin):
+    create_client(admin, "bad-uri", "none", "https://example.com/cb#fragment")
+    error = admin.locator('[data-field="redirect_uris"] .field-error')
+    expect(error).to_be_visible()
+    expect(admin.locator(".form-error")).to_contain_text("redirect_uris")
+
+
+def test_the_clients_list_searches_and_a_client_is_deleted(admin):
+    admin.fill("input[name=q]", "machine")
+    expect(admin.locator("table.list tbody tr")).to_have_count(1)
+    screenshot(admin, "clients")
+    admin.click("text=demo-machine")
+    admin.click("button:has-text('Delete')")
+    expect(admin.locator("#screen h1")).to_have_text("Clients")
+    admin.fill("input[name=q]", "")
+    expect(admin.locator("table.list")).not_to_contain_text("demo-machine")
 
 
 def test_a_client_with_per_field_inputs_is_stored_and_in_effect(admin, server):
@@ -117,130 +179,3 @@ def test_the_copy_ready_settings_name_every_endpoint_with_a_copy_button(admin, s
     assert ["redirect_uri", "http://localhost:3000/callback"] in settings
     admin.click('#app-settings [data-setting="token_endpoint"] button')
     assert admin.evaluate("navigator.clipboard.readText()") == discovery["token_endpoint"]
-
-
-def test_try_it_offers_to_register_its_callback_and_never_bypasses_exact_matching(admin, server):
-    open_client(admin, "demo-web")
-    offer = admin.locator("#try-redirect-offer")
-    expect(offer).to_contain_text(server.issuer + CALLBACK)
-    expect(admin.locator("#try-it button[data-flow]")).to_have_count(0)
-    screenshot(admin, "client-try-it-offer")
-    admin.click("#try-add-redirect")
-    expect(admin.locator('#try-it button[data-flow="authorization_code"]')).to_be_visible()
-    expect(offer).to_have_count(0)
-    assert server.issuer + CALLBACK in server.store.get_client("demo-web").metadata[
-        "redirect_uris"]
-
-
-@pytest.mark.parametrize("signed_in", ["admin-sign-in", "launch-token"])
-def test_try_it_runs_the_code_flow_of_a_confidential_client_end_to_end(page, server, signed_in):
-    """The window comes back from the issuer's host (localhost) to the screens' own
-    (127.0.0.1), signed in either way: the admin cookie or the desktop window's token."""
-    metadata = server.store.get_client("demo-web").metadata
-    server.store.update_client("demo-web", metadata={
-        **metadata, "redirect_uris": [*metadata["redirect_uris"], server.issuer + CALLBACK]})
-    if signed_in == "launch-token":
-        page.goto(f"{server.url}/admin#launch={server.app.admin_launch_token}")
-    else:
-        sign_in(page, server)
-    admin = page
-    open_client(admin, "demo-web")
-    admin.click('#try-it button[data-flow="authorization_code"]')
-    admin.fill("input[name=username]", "alice")
-    admin.fill("input[name=password]", "alice")
-    admin.click("form:has(input[name=password]) button[type=submit]")
-    admin.click("button[name=decision][value=allow]")
-    result = admin.locator("#try-result")
-    expect(result).to_be_visible()
-    expect(admin.locator("#try-result .try-error")).to_have_count(0)
-    id_token = admin.locator('#try-result .token[data-token="id_token"]')
-    expect(id_token).to_contain_text("signature verified")
-    raw = id_token.locator("code.raw").inner_text()
-    payload = json.loads(id_token.locator(".payload pre").inner_text())
-    alice = server.store.get_user("alice")
-    assert payload == verify_jwt(server, raw) and payload["sub"] == alice.sub
-    userinfo = json.loads(admin.locator("#try-userinfo .body pre").inner_text())
-    assert userinfo["sub"] == alice.sub and userinfo["email"] == alice.claims["email"]
-    if signed_in == "admin-sign-in":
-        screenshot(admin, "client-try-it-result")
-
-
-def test_try_it_on_a_client_credentials_client_shows_the_token(admin, server):
-    open_client(admin, "demo-machine")
-    admin.click('#try-it button[data-flow="client_credentials"]')
-    result = admin.locator("#try-result")
-    expect(result).to_have_attribute("data-flow", "client_credentials")
-    expect(result.locator('.token[data-token="access_token"]')).to_be_visible()
-    response = json.loads(result.locator("details.raw-response pre").text_content())
-    assert response["status"] == 200
-    assert response["body"]["scope"] == "api.read api.write"
-    assert result.locator("code.raw").inner_text() == response["body"]["access_token"]
-
-
-@pytest.fixture
-def target(tmp_path):
-    """A server on a new, empty data dir of its own, serving the screens."""
-    server = LiveServer(tmp_path / "target", extend=ui.admin.init_app)
-    server.store.save_admin_password("admin", ADMIN_PASSWORD)
-    yield server
-    server.stop()
-
-
-def without_date(data: dict) -> dict:
-    return {name: value for name, value in data.items() if name != "exported_at"}
-
-
-def export_through_the_button(page, tmp_path, keys: bool) -> dict:
-    open_screen(page, "Configuration")
-    if keys:
-        page.check("#export-keys")
-    with page.expect_download() as download:
-        page.click("#export-button")
-    path = tmp_path / "export.json"
-    download.value.save_as(path)
-    return json.loads(path.read_text())
-
-
-def import_through_the_button(page, path, mode: str = "merge") -> None:
-    open_screen(page, "Configuration")
-    page.set_input_files("input[name=import_file]", str(path))
-    page.select_option("select[name=import_mode]", mode)
-    page.click("#import-button")
-
-
-def test_export_then_import_through_the_buttons_gives_the_same_configuration(
-        admin, server, target, tmp_path):
-    server.store.create_client("extra", {"grant_types": ["client_credentials"],
-                                         "response_types": [], "scope": "api.read"},
-                               secret="extra-secret")
-    server.store.create_user("carol", "carol-password", {"email": "carol@example.com"})
-    exported = export_through_the_button(admin, tmp_path, keys=True)
-    assert {client["client_id"] for client in exported["clients"]} >= {"extra", "demo-web"}
-    assert "keys" in exported
-
-    sign_in(admin, target)
-    import_through_the_button(admin, tmp_path / "export.json", mode="replace")
-    expect(admin.locator(".import-done")).to_contain_text("Imported (replace)")
-    screenshot(admin, "configuration-import")
-    again = AdminApi(target, target.app.admin_launch_token).get("/export").json()
-    assert without_date(again) == without_date({k: v for k, v in exported.items()
-                                                if k != "keys"})
-
-
-def test_an_import_with_a_bad_client_lists_each_field_problem(admin, server, tmp_path):
-    exported = export_through_the_button(admin, tmp_path, keys=False)
-    clients = exported["clients"]
-    web = next(i for i, c in enumerate(clients) if c["client_id"] == "demo-web")
-    spa = next(i for i, c in enumerate(clients) if c["client_id"] == "demo-spa")
-    clients[web]["metadata"]["redirect_uris"] = ["http://example.com/cb"]
-    clients[spa]["metadata"]["id_token_signed_response_alg"] = "none"
-    (tmp_path / "bad.json").write_text(json.dumps(exported))
-    import_through_the_button(admin, tmp_path / "bad.json")
-    problems = admin.locator(".import-problems li")
-    expect(problems).to_have_count(2)
-    expect(admin.locator(".import-problems")).to_contain_text(f"clients[{web}].redirect_uris")
-    expect(admin.locator(".import-problems")).to_contain_text(
-        f"clients[{spa}].id_token_signed_response_alg")
-    screenshot(admin, "configuration-import-problems")
-    assert server.store.get_client("demo-web").metadata["redirect_uris"] == [
-        "http://localhost:3000/callback"]

@@ -16,7 +16,7 @@ def test_pocket_op_serve_headless_serves_the_admin_shell_and_its_scripts(cli, tm
         shell = requests.get(url + "/admin", timeout=10)
         assert shell.status_code == 200
         assert "<title>pocket-op Admin</title>" in shell.text and 'id="screens"' in shell.text
-        script = requests.get(url + "/admin/static/app.js", timeout=10)
+        script = requests.get(url + "/admin/static/shell.js", timeout=10)
         assert script.status_code == 200 and "javascript" in script.headers["Content-Type"]
     finally:
         proc.terminate()

@@ -1,7 +1,9 @@
 """The admin screens: one page at ``/admin`` (the shell) and, under ``/admin/static/``, one
-ES module per screen (clients, scopes, users, keys, sessions, acrs, settings, logs; ``app.js``
-routes between them, ``api.js`` is their only way to the server) and one stylesheet. No build
-step and nothing fetched from elsewhere: the files here are what the browser runs.
+ES module per screen, named after its resource in the admin API (clients, scopes, users,
+keys, sessions, acrs, settings, logs), one per panel of a screen (``try_it`` on a client's
+page, ``portability`` on Configuration), ``shell.js`` routing between them, ``api.js`` their
+only way to the server, and one stylesheet. No build step and nothing fetched from elsewhere:
+the files here are what the browser runs.
 
 The screens talk only to the admin JSON API (``app.admin``): a browser signs in with the
 local ``admin`` account; the desktop window opens ``/admin#launch=<token>`` and is let in by

@@ -6,7 +6,7 @@
 // parameters and response (secrets already redacted by the server) and the events it
 // caused; an event's fields; every JWT in either shown decoded (header, claims and whether
 // pocket-op's keys verify its signature).
-// API: /admin/api/events (app/admin/events.py).
+// API: /admin/api/events (app/admin/logs.py).
 
 import * as api from "./api.js";
 import { badge, h, heading, input, searchBox, select, time } from "./dom.js";

@@ -1,7 +1,8 @@
-"""``/admin/api/events``: the Logs screen's rows. Audit events and recorded HTTP requests
-(``http.request``), filtered server-side (event, client, user, endpoint, level, text), paged
-newest first or after an id cursor that never skips a row; secrets redacted, tokens
-fingerprinted, JWTs decoded without their signature; the logging settings applied live."""
+"""The logs resource (``app/admin/logs.py``, at ``/admin/api/events``): the Logs screen's
+rows. Audit events and recorded HTTP requests (``http.request``), filtered server-side (event,
+client, user, endpoint, level, text), paged newest first or after an id cursor that never skips
+a row; secrets redacted, tokens fingerprinted, JWTs decoded without their signature; the
+logging settings applied live."""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""``/admin/api/events``: the rows of the Logs screen, the audit events ``app.events.emit``
-recorded and the HTTP requests ``app.logs`` recorded (event ``http.request``).
+"""The logs resource, ``/admin/api/events``: the rows of the Logs screen, the audit events
+``app.events.emit`` recorded and the HTTP requests ``app.logs`` recorded (event
+``http.request``). The path and the ``events`` key of the answer keep the names of the first
+version of this API, which scripts use.
 
 Filters, all optional and combined: ``event`` (one name), ``client_id``, ``user`` (a sub or
 a username), ``endpoint`` (a path such as ``/token``; its sub-paths too), ``level`` (the
@@ -21,7 +23,7 @@ from ..logs import flush_request_rows
 from ..store.records import LogEntry
 from .api import AdminError
 
-bp = Blueprint("events", __name__)
+bp = Blueprint("logs", __name__)
 
 MAX_LIMIT = 500
 MAX_ID = 2**63 - 1
@@ -65,7 +67,7 @@ def entry_body(entry: LogEntry) -> dict:
 
 
 @bp.get("/events")
-def list_events() -> Response:
+def list_log_entries() -> Response:
     # ``after_id`` is the name the first version of this API used.
     after = int_arg("after", None, 0, MAX_ID)
     if after is None:

@@ -1,8 +1,7 @@
-"""The Logs screen and the Enabled ACRs screen in Chromium, as a person uses them: filter the
-logs by endpoint, level and user; open a recorded HTTP request and read its redacted
-parameters and its response; open an event holding a JWT and read it decoded; switch HTTP
-logging off in Configuration and see no new request rows; disable and enable an ACR and see
-discovery follow."""
+"""The Logs screen in Chromium (``logs.js``), as a person uses it: why a token request failed,
+shown through polling; filters by event and client, endpoint, level and user; a recorded HTTP
+request opened to its redacted parameters and its response; an event holding a JWT opened to
+it decoded."""
 
 from __future__ import annotations
 
@@ -13,10 +12,7 @@ from playwright.sync_api import Page, expect
 
 from tests.flows import SPA_REDIRECT, Browser, redirect_params, spa_request
 
-from .conftest import open_screen, screenshot
-
-MFA = "urn:pocket-op:mfa"
-WRONG_SECRET = "not-the-secret-Q7x9"
+from .conftest import WRONG_SECRET, failed_token_request, open_screen, screenshot
 
 
 def spa_id_token(server, username: str = "alice") -> str:
@@ -27,13 +23,6 @@ def spa_id_token(server, username: str = "alice") -> str:
         "redirect_uri": SPA_REDIRECT, "code_verifier": verifier})
     assert response.status_code == 200, response.text
     return response.json()["id_token"]
-
-
-def failed_token_request(server) -> None:
-    response = server.post("/token", data={
-        "grant_type": "client_credentials", "client_id": "demo-web",
-        "client_secret": WRONG_SECRET})
-    assert response.status_code == 401
 
 
 def filter_logs(page: Page, name: str, value: str) -> None:
@@ -49,6 +38,32 @@ def rows(page: Page):
 def logs(admin: Page) -> Page:
     open_screen(admin, "Logs")
     return admin
+
+
+def test_the_logs_screen_shows_why_a_token_request_failed(admin, server):
+    open_screen(admin, "Logs")
+    response = server.post("/token", data={
+        "grant_type": "authorization_code", "code": "no-such-code", "client_id": "demo-spa",
+        "redirect_uri": SPA_REDIRECT, "code_verifier": "x" * 43})
+    assert response.status_code == 400
+    reason = response.json()["error_description"]
+    row = admin.locator("tr.event[data-event='token.error']").first
+    expect(row).to_be_visible()  # appears through polling, without a reload
+    expect(row.locator("td.reason")).to_have_text(reason)
+    row.click()
+    expect(admin.locator("tr.detail pre").first).to_contain_text('"client_id": "demo-spa"')
+    screenshot(admin, "logs")
+
+
+def test_the_logs_screen_filters_by_event_and_client(admin):
+    open_screen(admin, "Logs")
+    admin.fill("input[name=event]", "client.created")
+    admin.press("input[name=event]", "Enter")
+    admin.fill("input[name=client_id]", "demo-web")
+    admin.press("input[name=client_id]", "Enter")
+    rows = admin.locator("tr.event")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("demo-web")
 
 
 def test_the_endpoint_filter_keeps_that_endpoints_rows(logs, server):
@@ -112,54 +127,3 @@ def test_an_event_holding_a_jwt_shows_it_decoded(logs, server):
     assert id_token not in logs.content()
     assert id_token.rsplit(".", 1)[1] not in logs.content()
     screenshot(logs, "logs-jwt-decoded")
-
-
-def test_http_logging_switched_off_in_configuration_records_no_new_requests(admin, server):
-    server.get("/jwks")
-    open_screen(admin, "Configuration")
-    setting = admin.locator("form[data-setting=http_logging]")
-    setting.locator("input[type=checkbox]").uncheck()
-    setting.locator("text=Save").click()
-    expect(admin.locator(".notice")).to_contain_text("http_logging: Saved and applied.")
-    server.get("/jwks")
-    failed_token_request(server)  # its event (audit logging is still on) comes after
-    open_screen(admin, "Logs")
-    expect(admin.locator("tr.event[data-event='token.error']")).to_have_count(1)
-    expect(admin.locator("tr.event[data-endpoint='/jwks']")).to_have_count(1)
-    expect(admin.locator("tr.event[data-event='http.request'][data-endpoint='/token']")
-           ).to_have_count(0)
-
-
-def test_disabling_and_enabling_an_acr_in_the_screen_changes_discovery(admin, server):
-    open_screen(admin, "Enabled ACRs")
-    supported = admin.locator("#acr-values-supported")
-    expect(supported).to_have_text(f"0 1 {MFA}")
-    screenshot(admin, "enabled-acrs")
-    admin.get_by_label(f"{MFA} enabled").uncheck()
-    expect(supported).to_have_text("0 1")
-    document = server.get("/.well-known/openid-configuration").json()
-    assert document["acr_values_supported"] == ["0", "1"]
-    admin.get_by_label(f"{MFA} enabled").check()
-    expect(supported).to_have_text(f"0 1 {MFA}")
-    assert MFA in server.get("/.well-known/openid-configuration").json()[
-        "acr_values_supported"]
-
-
-def test_a_new_acr_made_in_the_form_is_listed_and_advertised(admin, server):
-    open_screen(admin, "Enabled ACRs")
-    admin.click("text=New ACR")
-    admin.fill("input[name=value]", "urn:example:gold")
-    admin.fill("input[name=level]", "3")
-    admin.fill("input[name=description]", "Gold")
-    admin.click("button:has-text('Create ACR')")
-    expect(admin.locator("#acr-values-supported")).to_contain_text("urn:example:gold")
-    assert "urn:example:gold" in server.get("/.well-known/openid-configuration").json()[
-        "acr_values_supported"]
-
-
-def test_a_bad_acr_shows_the_error_beside_the_field(admin):
-    open_screen(admin, "Enabled ACRs")
-    admin.click("text=New ACR")
-    admin.fill("input[name=value]", "has a space")
-    admin.click("button:has-text('Create ACR')")
-    expect(admin.locator("[data-field=value] .field-error")).to_contain_text("without spaces")
