@@ -8,9 +8,6 @@ import ast
 from pathlib import Path
 
 APP = Path(__file__).resolve().parents[2] / "app"
-#: Known, owned elsewhere: ``app.redaction`` imports ``app.oauth.verify`` inside a function
-#: (its key lookup moves out of ``app.oauth``); drop this entry once it has.
-KNOWN = {("app.redaction", "app.oauth.verify")}
 
 
 def module_names() -> dict[str, Path]:
@@ -36,8 +33,6 @@ def imported(module: str, path: Path, names: dict[str, Path]) -> set[str]:
                         else source for alias in node.names]
     found = set()
     for target in targets:
-        if (module, target) in KNOWN:
-            continue
         parts = target.split(".")
         for end in range(1, len(parts) + 1):
             name = ".".join(parts[:end])
