@@ -341,8 +341,8 @@ def validate_clients(clients: list[dict]) -> None:
     stored as the file gives it (round-trip lossless), not with the defaults filled in."""
     from authlib.oauth2 import OAuth2Error
 
+    from .oauth.client_metadata import validate_client_metadata
     from .oauth.endpoints.registration import ISSUED, SECRET_METHODS
-    from .oauth.metadata import validate_client_metadata
 
     problems: dict[str, str] = {}
     for index, client in enumerate(clients):

@@ -20,10 +20,11 @@ from authlib.oauth2 import OAuth2Error
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from ..events import emit
-from ..oauth import pkce, request_object
+from ..oauth import pkce
+from ..oauth.client_metadata import ENCRYPTION_PAIRS, validate_client_metadata
 from ..oauth.discovery import metadata as discovery_metadata
 from ..oauth.endpoints.registration import ISSUED, SECRET_METHODS
-from ..oauth.metadata import ENCRYPTION_PAIRS, validate_client_metadata
+from ..oauth.jar import request_object
 from ..oauth.tokens import JWE_ALGS, JWE_ENCS, SIGNING_ALGS
 from ..store import AlreadyExists
 from ..store.crypto import generate_client_secret, generate_secret

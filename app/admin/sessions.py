@@ -2,9 +2,9 @@
 created, last used, acr, IP, user agent), and revoking one or all of a user's.
 
 Revoking goes through the same logout as the end_session_endpoint
-(``app.oauth.logout.end_sso_session``): the session ends, its non-offline grants are revoked
-and its clients are told by back-channel. Front-channel logout needs the user's browser, which
-an admin call does not have, so those URIs are dropped.
+(``app.oauth.sessions.logout.end_sso_session``): the session ends, its non-offline grants are
+revoked and its clients are told by back-channel. Front-channel logout needs the user's
+browser, which an admin call does not have, so those URIs are dropped.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from ..events import emit
-from ..oauth.logout import end_sso_session
-from ..oauth.sso import check_session_live
+from ..oauth.sessions.logout import end_sso_session
+from ..oauth.sessions.sso import check_session_live
 from ..store import NotFound
 from ..store.records import SessionRecord
 from .api import AdminError, no_content

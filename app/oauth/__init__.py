@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 
-from . import cors, discovery, interaction, login_throttle, pkce, request_object
+from . import cors, discovery, interaction, login_throttle, pkce
 from .authorization.interactions import Interactions
 from .client_auth import ASYMMETRIC_ALGS, HMAC_ALGS
 from .endpoints import (
@@ -28,6 +28,7 @@ from .grants.front_channel import RESPONSE_TYPES, FrontChannelGrant
 from .grants.openid import IDToken
 from .grants.password import PasswordGrant
 from .grants.refresh_token import RefreshTokenGrant
+from .jar import request_object
 from .registry import Registry
 from .server import OP, TOKEN_ENDPOINT_AUTH_METHODS
 from .tokens import JWE_ALGS, JWE_ENCS, SIGNING_ALGS
@@ -61,7 +62,7 @@ def register_metadata(registry: Registry) -> None:
         registry.add_supported(f"{what}_encryption_alg_values_supported", *JWE_ALGS)
         registry.add_supported(f"{what}_encryption_enc_values_supported", *JWE_ENCS)
     registry.add_supported("claim_types_supported", "normal")
-    # OIDC Discovery §3 / RFC 9101 (request_object.py): request objects by value and by
+    # OIDC Discovery §3 / RFC 9101 (jar/request_object.py): request objects by value and by
     # reference; a request_uri is fetched only when the client registered it in request_uris.
     registry.set_value("request_parameter_supported", True)
     registry.set_value("request_uri_parameter_supported", True)

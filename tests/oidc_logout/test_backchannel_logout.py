@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from app.oauth.logout import end_sso_session
+from app.oauth.sessions.logout import end_sso_session
 from app.store import NotFound
 from tests.flows import Browser
 from tests.sessions import (

@@ -16,7 +16,7 @@ from flask import current_app
 
 from .. import acr
 from ..claims import parse_claims_request
-from ..responses import RESPONSE_MODES, default_mode
+from ..response_modes.delivery import RESPONSE_MODES, default_mode
 from .parameters import create_oauth2_request
 from .request import AuthorizationRequest
 

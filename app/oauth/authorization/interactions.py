@@ -13,7 +13,7 @@ import time
 
 from flask import Response, request
 
-from ..sso import set_browser_state_cookie, set_cookie_once, set_session_cookie
+from ..sessions.sso import set_browser_state_cookie, set_cookie_once, set_session_cookie
 from .request import AuthorizationRequest, Interaction
 
 INTERACTION_COOKIE = "pocket_op_interaction"

@@ -21,10 +21,10 @@ from flask import current_app, request
 from werkzeug.datastructures import MultiDict
 
 from ...request_notes import annotate
-from ..jarm import validate_response_mode
-from ..pushed_requests import URN_PREFIX
-from ..request_object import fetch_request_object, read_request_object, refuse
-from ..responses import default_mode
+from ..jar.request_object import fetch_request_object, read_request_object, refuse
+from ..par.pushed_requests import URN_PREFIX
+from ..response_modes.delivery import default_mode
+from ..response_modes.jarm import validate_response_mode
 from .request import AuthorizationRequest
 
 #: RFC 6749 §3.1: "Request and response parameters MUST NOT be included more than once."

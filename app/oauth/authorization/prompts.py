@@ -14,7 +14,7 @@ from flask import Response, current_app, render_template, request
 
 from ...store import NotFound
 from .. import acr
-from ..sso import current_login
+from ..sessions.sso import current_login
 from .interactions import set_cookies
 from .policy import needs_consent, needs_login, no_silent_login
 from .request import AuthorizationRequest

@@ -16,9 +16,15 @@ from flask import Response, current_app
 from ...events import emit
 from ...store import NotFound
 from .. import acr
-from ..jarm import resolve_mode as resolve_jarm_mode
-from ..responses import RESPONSE_MODES, default_mode, deliver, error_page, split_location
-from ..sso import add_session_client
+from ..response_modes.delivery import (
+    RESPONSE_MODES,
+    default_mode,
+    deliver,
+    error_page,
+    split_location,
+)
+from ..response_modes.jarm import resolve_mode as resolve_jarm_mode
+from ..sessions.sso import add_session_client
 from ..token_context import TokenContext
 from .interactions import set_cookies
 from .request import AuthorizationRequest

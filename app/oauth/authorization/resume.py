@@ -14,7 +14,7 @@ from flask import Response, current_app
 
 from ...events import emit
 from ...store import NotFound
-from ..responses import error_page
+from ..response_modes.delivery import error_page
 from .request import AuthorizationRequest, Interaction
 
 

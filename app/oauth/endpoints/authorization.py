@@ -10,7 +10,7 @@ from flask import Blueprint, Flask
 from .. import acr
 from ..authorization import steps
 from ..authorization.checks import PROMPTS
-from ..responses import RESPONSE_MODES
+from ..response_modes.delivery import RESPONSE_MODES
 
 bp = Blueprint("authorization", __name__)
 

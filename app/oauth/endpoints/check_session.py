@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, current_app, render_template
 
-from ..sso import BROWSER_STATE_COOKIE
+from ..sessions.sso import BROWSER_STATE_COOKIE
 
 bp = Blueprint("check_session", __name__)
 

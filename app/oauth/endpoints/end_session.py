@@ -38,15 +38,20 @@ from ...store import NotFound
 from .. import redirect_uri
 from ..claims import subject_for
 from ..clients import OAuthClient
-from ..logout import (
+from ..response_modes.delivery import error_page
+from ..sessions.logout import (
     CONFIRMATION_LIFETIME,
     LOGOUT_COOKIE,
     PendingLogouts,
     add_query,
     end_sso_session,
 )
-from ..responses import error_page
-from ..sso import SESSION_COOKIE, current_login, renew_browser_state, set_browser_state_cookie
+from ..sessions.sso import (
+    SESSION_COOKIE,
+    current_login,
+    renew_browser_state,
+    set_browser_state_cookie,
+)
 from ..tokens import SIGNING_ALGS
 from ..verify import signature_keys
 

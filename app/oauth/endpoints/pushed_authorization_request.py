@@ -17,7 +17,7 @@ from ...events import emit
 from ..authorization.parameters import assemble, validate_policies, validate_single_valued
 from ..authorization.steps import validate_pushed_request
 from ..client_auth import client_id_of
-from ..pushed_requests import DEFAULT_LIFETIME, PushedRequests
+from ..par.pushed_requests import DEFAULT_LIFETIME, PushedRequests
 from ..server import TOKEN_ENDPOINT_AUTH_METHODS
 
 bp = Blueprint("pushed_authorization_request", __name__)

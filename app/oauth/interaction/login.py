@@ -18,7 +18,7 @@ from ..authorization.prompts import show_page
 from ..authorization.request import Interaction
 from ..authorization.resume import find_interaction
 from ..login_throttle import failed_sign_ins, wait_message
-from ..sso import sign_in
+from ..sessions.sso import sign_in
 
 
 def login(interaction_id: str) -> Response:

@@ -20,11 +20,11 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from flask import current_app, request
 
-from ..events import emit
-from ..store import NotFound
-from ..store.records import SessionRecord
+from ...events import emit
+from ...store import NotFound
+from ...store.records import SessionRecord
+from ..clients import OAuthClient
 from . import backchannel
-from .clients import OAuthClient
 
 LOGOUT_COOKIE = "pocket_op_logout"
 CONFIRMATION_LIFETIME = 600  # seconds a logout confirmation page stays usable

@@ -12,7 +12,7 @@ import time
 from authlib.oauth2.rfc6749 import InvalidRequestError
 from flask import current_app
 
-from .tokens import encrypt_for, sign
+from ..tokens import encrypt_for, sign
 
 #: JARM §2.3: the response modes; ``jwt`` stands for the response type's default one.
 RESPONSE_MODES = ["jwt", "query.jwt", "fragment.jwt", "form_post.jwt"]

@@ -24,12 +24,12 @@ from joserfc import jwe, jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
-from ..events import emit
-from ..jsontext import is_text, segment
-from ..keys import decryption_keys
-from .client_auth import ASYMMETRIC_ALGS, HMAC_ALGS, UnusableClientKey, client_key
-from .fetch import FetchError, fetch_text
-from .tokens import JWE_ENCS
+from ...events import emit
+from ...jsontext import is_text, segment
+from ...keys import decryption_keys
+from ..client_auth import ASYMMETRIC_ALGS, HMAC_ALGS, UnusableClientKey, client_key
+from ..fetch import FetchError, fetch_text
+from ..tokens import JWE_ENCS
 
 #: What request objects may be signed with (OIDC Discovery §3
 #: request_object_signing_alg_values_supported); "none" only for clients that registered it.

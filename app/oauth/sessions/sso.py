@@ -18,8 +18,8 @@ from urllib.parse import urlsplit
 
 from flask import Response, current_app, g, request
 
-from ..store import NotFound
-from ..store.records import SessionRecord, UserRecord
+from ...store import NotFound
+from ...store.records import SessionRecord, UserRecord
 
 SESSION_COOKIE = "pocket_op_session"
 BROWSER_STATE_COOKIE = "pocket_op_browser_state"

@@ -21,12 +21,12 @@ from urllib.parse import urlencode
 
 from flask import Flask, current_app
 
-from ..events import emit
-from ..store import NotFound
-from ..store.records import SessionRecord
-from .claims import subject_for
-from .fetch import FetchError, NoRedirect, check_fetchable
-from .tokens import sign
+from ...events import emit
+from ...store import NotFound
+from ...store.records import SessionRecord
+from ..claims import subject_for
+from ..fetch import FetchError, NoRedirect, check_fetchable
+from ..tokens import sign
 
 log = logging.getLogger("pocket_op.backchannel")
 

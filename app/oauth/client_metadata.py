@@ -24,9 +24,9 @@ from flask import current_app
 from joserfc.errors import JoseError
 from joserfc.jwk import JWKRegistry
 
-from . import request_object
 from .clients import METADATA_DEFAULTS
 from .fetch import FetchError, fetch_json, is_loopback
+from .jar import request_object
 from .redirect_uri import parse as redirect_uri_parse
 from .safe_regex import check_safe_regex
 from .tokens import JWE_ALGS, JWE_ENCS, SIGNING_ALGS
