@@ -1,8 +1,9 @@
 """What a request's log line and Logs row say about it, noted while it is served: the request
 id and start time, the client it concerns (once known) and the user an event of it named.
 
-Logging annotations only, the one kind of data kept on ``flask.g``: protocol code writes
-them through ``annotate`` and never reads them back; ``app.logs`` reads them. A module of its
+Logging annotations only, the one kind of data kept on ``flask.g`` (besides the admin API's
+authenticated caller, ``g.admin``): protocol code writes them through ``annotate`` and never
+reads them back; ``app.logs`` reads them. A module of its
 own so that ``app.events`` and ``app.oauth`` can annotate without importing ``app.logs``
 (which imports ``app.events``).
 

@@ -14,7 +14,7 @@ import uuid
 from authlib.integrations.flask_oauth2 import AuthorizationServer
 from authlib.integrations.flask_oauth2.requests import FlaskOAuth2Request
 from authlib.oauth2.rfc6749 import OAuth2Request, UnsupportedResponseTypeError
-from flask import Response, current_app, g, json
+from flask import Response, current_app, json
 from flask import request as flask_request
 
 from ..events import emit
@@ -46,6 +46,8 @@ DEFAULT_DESCRIPTIONS = {
 # design (also with --host 0.0.0.0 for a phone on the LAN), so transport is our decision.
 os.environ.setdefault("AUTHLIB_INSECURE_TRANSPORT", "1")
 
+CLIENTS_READ = "pocket_op.clients_read"  # the WSGI environ key of an HTTP request's client reads
+
 
 class OP(AuthorizationServer):
     def __init__(self):
@@ -55,11 +57,13 @@ class OP(AuthorizationServer):
     def query_client(self, client_id):
         """The client if it exists, is active and has not expired (the seed's "expirable
         client"); None otherwise, which Authlib turns into ``invalid_client``. Read from the
-        store once per HTTP request: Authlib asks again at each step that needs the client,
-        and so do JARM responses and error redirects."""
+        store once per HTTP request: Authlib asks again at each step that needs the client
+        (with the client_id only), and so do JARM responses and error redirects. The reads
+        are a cache of the store kept with the HTTP request itself (its WSGI environ, which
+        PEP 3333 lets applications extend), not protocol state."""
         if not client_id:
             return None
-        read = g.setdefault("clients_read", {})
+        read = flask_request.environ.setdefault(CLIENTS_READ, {})
         if client_id not in read:
             read[client_id] = self.read_client(client_id)
         if read[client_id] is not None:

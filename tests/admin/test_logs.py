@@ -199,6 +199,13 @@ def test_a_redirect_is_recorded_with_its_parameters_redacted(api, server):
     assert login["fields"]["request"]["form"]["username"] == "alice"
 
 
+def test_the_login_forms_request_names_the_user_who_signed_in(api, server):
+    spa_tokens(server, "bob")
+    rows = requests_to(api, "/interaction")
+    [login] = [r for r in rows if "password" in r["fields"]["request"].get("form", {})]
+    assert login["sub"] == server.store.get_user("bob").sub
+
+
 def test_the_admin_api_and_static_files_are_not_recorded(api, server):
     server.get("/admin/static/admin.css")
     api.get("/clients")

@@ -13,7 +13,7 @@ import time
 
 from flask import Response, request
 
-from ..sessions.sso import set_browser_state_cookie, set_cookie_once, set_session_cookie
+from ..sessions.sso import Browser, set_cookie_once
 from .request import AuthorizationRequest, Interaction
 
 INTERACTION_COOKIE = "pocket_op_interaction"
@@ -56,13 +56,13 @@ class Interactions:
                 self._pending.pop(interaction.id, None)
 
 
-def set_cookies(response: Response, interaction: Interaction | None = None) -> Response:
+def set_cookies(response: Response, browser: Browser,
+                interaction: Interaction | None = None) -> Response:
     """The cookies this request changed, once each even when steps call this in turn (the
     login form's answer is the next step's page or redirect, which set them already)."""
-    set_session_cookie(response)
     if interaction is not None:
         # Below the issuer's path (script_root) when the issuer has one.
         set_cookie_once(response, INTERACTION_COOKIE, interaction.id, httponly=True,
                         samesite="Lax", path=request.script_root + "/interaction",
                         max_age=INTERACTION_LIFETIME)
-    return set_browser_state_cookie(response)
+    return browser.set_cookies(response)

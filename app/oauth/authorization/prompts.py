@@ -14,7 +14,6 @@ from flask import Response, current_app, render_template, request
 
 from ...store import NotFound
 from .. import acr
-from ..sessions.sso import current_login
 from .interactions import set_cookies
 from .policy import needs_consent, needs_login, no_silent_login
 from .request import AuthorizationRequest
@@ -22,7 +21,7 @@ from .request import AuthorizationRequest
 
 def load_login(authorization: AuthorizationRequest) -> None:
     """The signed-in person and SSO session of this browser, at this HTTP request."""
-    authorization.user, authorization.session = current_login()
+    authorization.user, authorization.session = authorization.browser.current_login()
 
 
 def login(authorization: AuthorizationRequest) -> Response | None:
@@ -59,7 +58,7 @@ def show_page(name: str, authorization: AuthorizationRequest, user=None) -> Resp
     )
     response = current_app.make_response(page)
     response.headers["Cache-Control"] = "no-store"
-    return set_cookies(response, interaction)
+    return set_cookies(response, authorization.browser, interaction)
 
 
 def describe_scopes(scope: str) -> list[tuple[str, str]]:

@@ -3,7 +3,8 @@
 The ``AuthorizationRequest`` is built once, at /authorize: its parameters (after request
 objects and pushed requests are assembled), Authlib's validated grant (client, scope, the
 verified redirect_uri) and the claims and ACR requests. A login or consent page keeps it on
-an ``Interaction``, and the forms resume it from there.
+an ``Interaction``, and the forms resume it from there, with the ``Browser`` of their own
+HTTP request (``resumed``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from authlib.oauth2.rfc6749.grants import BaseGrant
 from ...store.records import SessionRecord, UserRecord
 from ..acr import AcrRequest
 from ..clients import OAuthClient
+from ..sessions.sso import Browser
 
 
 @dataclass
@@ -31,6 +33,9 @@ class AuthorizationRequest:
     acr: AcrRequest = field(default_factory=AcrRequest)
     #: The interaction waiting on the person, once a login or consent page was shown.
     interaction: Interaction | None = None
+    #: This browser at this HTTP request (who is signed in, the cookies to send); None for
+    #: a pushed request (RFC 9126), which the client sends, not the browser.
+    browser: Browser | None = None
     #: The signed-in person and SSO session, read again at each HTTP request.
     user: UserRecord | None = None
     session: SessionRecord | None = None
@@ -53,13 +58,13 @@ class AuthorizationRequest:
     def prompts(self) -> set[str]:
         return set(self.params.get("prompt", "").split())
 
-    def resumed(self) -> AuthorizationRequest:
-        """A copy for one HTTP request that resumes this request: the person, the client
-        read again and what Authlib sets while answering stay with that HTTP request, even
-        when a form is posted twice at once."""
+    def resumed(self, browser: Browser) -> AuthorizationRequest:
+        """A copy for one HTTP request that resumes this request: its browser, the person,
+        the client read again and what Authlib sets while answering stay with that HTTP
+        request, even when a form is posted twice at once."""
         grant = copy.copy(self.grant)
         grant.request = copy.copy(self.grant.request)
-        return replace(self, grant=grant)
+        return replace(self, grant=grant, browser=browser)
 
 
 @dataclass

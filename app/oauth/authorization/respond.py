@@ -45,11 +45,11 @@ def issue(authorization: AuthorizationRequest) -> Response:
     if not location:
         return response
     redirect_uri, body = split_location(location, grant.redirect_uri)
-    body += add_session_client(session, oauth_request, redirect_uri)
+    body += add_session_client(authorization.browser, session, oauth_request, redirect_uri)
     emit("authorization.granted", client_id=authorization.client.client_id, sub=user.sub,
          sid=session.sid, scope=oauth_request.scope)
     return set_cookies(deliver(redirect_uri, body, response_mode(authorization.params),
-                               authorization.client.client_id))
+                               authorization.client.client_id), authorization.browser)
 
 
 def set_token_context(authorization: AuthorizationRequest) -> None:

@@ -17,6 +17,7 @@ from typing import NamedTuple
 from authlib.oauth2 import OAuth2Error
 from flask import Response
 
+from ..sessions.sso import Browser
 from . import checks, parameters, prompts, respond, resume
 from .request import AuthorizationRequest, Interaction
 
@@ -96,12 +97,12 @@ def run(stage: Stage, authorization: AuthorizationRequest) -> Response:
 
 def authorize() -> Response:
     """The authorization endpoint: every step for the request being served."""
-    return run(AUTHORIZE, AuthorizationRequest())
+    return run(AUTHORIZE, AuthorizationRequest(browser=Browser()))
 
 
-def resume_interaction(interaction: Interaction) -> Response:
-    """The steps after the page that paused ``interaction``'s request."""
-    return run(RESUME, interaction.request.resumed())
+def resume_interaction(interaction: Interaction, browser: Browser) -> Response:
+    """The steps after the page that paused ``interaction``'s request, for ``browser``."""
+    return run(RESUME, interaction.request.resumed(browser))
 
 
 def validate_pushed_request(params: dict[str, str]) -> AuthorizationRequest:

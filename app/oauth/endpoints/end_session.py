@@ -22,7 +22,6 @@ from flask import (
     Flask,
     Response,
     current_app,
-    g,
     redirect,
     render_template,
     request,
@@ -46,12 +45,7 @@ from ..sessions.logout import (
     add_query,
     end_sso_session,
 )
-from ..sessions.sso import (
-    SESSION_COOKIE,
-    current_login,
-    renew_browser_state,
-    set_browser_state_cookie,
-)
+from ..sessions.sso import SESSION_COOKIE, Browser
 from ..tokens import SIGNING_ALGS
 from ..verify import signature_keys
 
@@ -207,18 +201,15 @@ def stay_signed_in(logout: LogoutRequest) -> Response:
     return response
 
 
-def log_out(logout: LogoutRequest, session, reason: str) -> Response:
+def log_out(logout: LogoutRequest, browser: Browser, session, reason: str) -> Response:
     """End the SSO session, then clear this browser's session cookie and give it a new OP
     browser state (so its session_state values no longer match)."""
     try:
         frontchannel = end_sso_session(session.sid, reason)
     except NotFound:
         frontchannel = []  # ended meanwhile (another tab, the admin screens)
-    g.login = (None, None)
-    renew_browser_state()
-    response = logged_out(logout, frontchannel)
-    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="Lax")
-    return set_browser_state_cookie(response)
+    browser.sign_out()
+    return browser.set_cookies(logged_out(logout, frontchannel))
 
 
 def ask(logout: LogoutRequest, user, session) -> Response:
@@ -243,7 +234,8 @@ def end_session():
     except OAuth2Error as error:
         return refuse(error, params)
     annotate(client_id=logout.client.client_id if logout.client is not None else None)
-    user, session = current_login()
+    browser = Browser()
+    user, session = browser.current_login()
     if session is None and request.method == "POST" and SESSION_COOKIE not in request.cookies:
         # A cross-site POST carries no SameSite=Lax cookie, so "no session" may be wrong: go
         # round once through a top-level GET, which does carry it, before deciding.
@@ -254,7 +246,7 @@ def end_session():
         return response
     if not check_tied_to_session(logout, user, session):
         return ask(logout, user, session)
-    return log_out(logout, session, reason="rp_initiated")
+    return log_out(logout, browser, session, reason="rp_initiated")
 
 
 @bp.post("/end_session/<logout_id>")
@@ -270,7 +262,8 @@ def confirm(logout_id: str):
         logout = validate_logout_request(pending.params)
     except OAuth2Error as error:
         return refuse(error, pending.params)
-    _, session = current_login()
+    browser = Browser()
+    _, session = browser.current_login()
     if request.form.get("logout") != "yes":
         emit("logout.declined", sid=pending.sid,
              client_id=logout.client.client_id if logout.client is not None else None)
@@ -279,7 +272,7 @@ def confirm(logout_id: str):
         return logged_out(logout, [])  # that session ended meanwhile
     if session.sid != pending.sid:
         return stay_signed_in(logout)  # a newer login, not the session the user was asked about
-    return log_out(logout, session, reason="user_confirmed")
+    return log_out(logout, browser, session, reason="user_confirmed")
 
 
 def init_app(app: Flask) -> None:

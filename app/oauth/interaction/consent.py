@@ -8,6 +8,7 @@ from flask import Response, request
 
 from ..authorization import steps
 from ..authorization.resume import find_interaction
+from ..sessions.sso import Browser
 
 
 def consent(interaction_id: str) -> Response:
@@ -15,4 +16,4 @@ def consent(interaction_id: str) -> Response:
     if isinstance(interaction, Response):
         return interaction
     interaction.consent_given = request.form.get("decision") == "allow"
-    return steps.resume_interaction(interaction)
+    return steps.resume_interaction(interaction, Browser())

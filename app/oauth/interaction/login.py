@@ -13,12 +13,11 @@ from flask import Response, current_app, request
 from ...events import emit
 from ..acr import login_acr
 from ..authorization import steps
-from ..authorization.interactions import set_cookies
 from ..authorization.prompts import show_page
 from ..authorization.request import Interaction
 from ..authorization.resume import find_interaction
 from ..login_throttle import failed_sign_ins, wait_message
-from ..sessions.sso import sign_in
+from ..sessions.sso import Browser
 
 
 def login(interaction_id: str) -> Response:
@@ -52,15 +51,17 @@ def login(interaction_id: str) -> Response:
         emit("login.failed", username=username[:100], ip=address, client_id=client_id)
         return login_again(interaction, "Wrong username or password.", 401)
     failures.clear(username, address)
-    session = sign_in(user, amr=["pwd"], acr=acr)
+    browser = Browser()
+    session = browser.sign_in(user, amr=["pwd"], acr=acr)
     emit("login.succeeded", sub=user.sub, sid=session.sid, acr=acr)
     interaction.login_done, interaction.errors = True, []
-    return set_cookies(steps.resume_interaction(interaction))
+    # The new session's cookies, even when the resumed request ends on an error page.
+    return browser.set_cookies(steps.resume_interaction(interaction, browser))
 
 
 def login_again(interaction: Interaction, message: str, status: int) -> Response:
     """The login page once more, with ``message`` above the form."""
     interaction.errors = [message]
-    response = show_page("login", interaction.request)
+    response = show_page("login", interaction.request.resumed(Browser()))
     response.status_code = status
     return response
