@@ -21,7 +21,8 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from ..events import emit
 from ..oauth import pkce
-from ..oauth.client_metadata import ENCRYPTION_PAIRS, validate_client_metadata
+from ..oauth.client_metadata import validate_client_metadata
+from ..oauth.client_metadata.fields import ENCRYPTION_PAIRS
 from ..oauth.discovery import metadata as discovery_metadata
 from ..oauth.endpoints.registration import ISSUED, SECRET_METHODS
 from ..oauth.jar import request_object

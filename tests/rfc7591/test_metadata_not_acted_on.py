@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.oauth.client_metadata import NOT_ACTED_ON, REFUSED_WHEN_TRUE
+from app.oauth.client_metadata.fields import NOT_ACTED_ON, REFUSED_WHEN_TRUE
 from tests.admin.conftest import AdminApi
 
 BASE = {"redirect_uris": ["https://app.example/cb"]}

@@ -24,7 +24,8 @@ from ...events import emit
 from ...store import NotFound
 from ...store.crypto import generate_client_secret, generate_secret
 from ...store.records import ClientRecord
-from ..client_metadata import NOT_ACTED_ON, invalid, validate_client_metadata
+from ..client_metadata import validate_client_metadata
+from ..client_metadata.fields import NOT_ACTED_ON, invalid
 
 bp = Blueprint("registration", __name__)
 
