@@ -78,22 +78,17 @@ def test_registered_request_uri_is_matched_without_its_fragment(server, host):
     assert back["state"] == "listed" and "code" in back
 
 
-def test_request_uri_not_registered_by_a_client_with_request_uris_is_refused(server, host):
-    token = sign(request_claims(server, "registered-uri-app", REDIRECT), "ES256")
-    uri = host.put("/unlisted", token)
-    back = redirect_params(by_reference(server, "registered-uri-app", uri,
-                                        redirect_uri=REDIRECT, state="outer"))
+@pytest.mark.parametrize("client", ["registered-uri-app", "unregistered-uri-app"],
+                         ids=["not-among-its-request-uris", "client-registered-none"])
+def test_an_unregistered_request_uri_is_refused_without_fetching(server, host, client):
+    """RFC 9101 §10.4.1 / discovery's require_request_uri_registration: only a request_uri
+    the client registered is fetched."""
+    token = sign(request_claims(server, client, REDIRECT), "ES256")
+    uri = host.put(f"/unlisted-{client}", token)
+    back = redirect_params(by_reference(server, client, uri, redirect_uri=REDIRECT,
+                                        state="outer"))
     assert back["error"] == "invalid_request_uri" and back["state"] == "outer"
-    assert "/unlisted" not in host.requests
-
-
-def test_request_uri_of_a_client_that_registered_none_is_refused_without_fetching(server, host):
-    token = sign(request_claims(server, "unregistered-uri-app", REDIRECT), "ES256")
-    uri = host.put("/unregistered-elsewhere", token)
-    back = redirect_params(by_reference(server, "unregistered-uri-app", uri,
-                                        redirect_uri=REDIRECT, state="outer"))
-    assert back["error"] == "invalid_request_uri" and back["state"] == "outer"
-    assert "/unregistered-elsewhere" not in host.requests
+    assert f"/unlisted-{client}" not in host.requests
 
 
 def test_registered_request_uri_on_a_host_not_allowed_is_invalid_request_uri(server):
