@@ -19,10 +19,9 @@ from collections.abc import Callable
 
 from flask import Flask
 from waitress import wasyncore
-from waitress.channel import HTTPChannel
 from waitress.server import create_server
-from waitress.task import ErrorTask
 
+from .channel import KeepAliveChannel, OneSendErrorTask
 from .errors import StartupError
 from .logs import PENDING, flush_request_rows
 
@@ -67,7 +66,7 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-class JsonErrorTask(ErrorTask):
+class JsonErrorTask(OneSendErrorTask):
     """Waitress' error response in the JSON error shape instead of its plain text; the
     connection is closed after it, as Waitress does."""
 
@@ -84,7 +83,7 @@ class JsonErrorTask(ErrorTask):
         self.write(body)
 
 
-class JsonErrorChannel(HTTPChannel):
+class JsonErrorChannel(KeepAliveChannel):
     """Waitress refuses a request (body or headers too large) before reading all of it, and
     closing a socket with unread input makes the kernel reset the connection, which can
     destroy the error response before the client reads it. So after an error response the
@@ -120,6 +119,8 @@ class JsonErrorChannel(HTTPChannel):
 class Server:
     """A Waitress server over an already bound socket."""
 
+    channel_class = JsonErrorChannel
+
     def __init__(self, app: Flask, sock: socket.socket, threads: int = 8, lock=None):
         self.app = app
         self.lock = lock  # the data dir's InstanceLock (app.cli), released once closed
@@ -131,7 +132,7 @@ class Server:
             connection_limit=1000, max_request_body_size=MAX_REQUEST_BODY,
             max_request_header_size=MAX_REQUEST_HEADERS, expose_tracebacks=False,
         )
-        self.waitress.channel_class = JsonErrorChannel
+        self.waitress.channel_class = self.channel_class
         self._thread: threading.Thread | None = None
 
     @property
