@@ -89,6 +89,13 @@ def query(url: str, **params) -> str:
     return f"{url}?{urlencode(params)}"
 
 
+def token_response(server, auth, **data) -> dict:
+    """A token endpoint answer that must succeed: its JSON (``auth``: client id and secret)."""
+    response = server.post("/token", auth=auth, data=data)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
 def basic(client_id: str, secret: str = TEST_SECRET) -> dict:
     """An HTTP Basic Authorization header (client_secret_basic)."""
     raw = base64.b64encode(f"{client_id}:{secret}".encode()).decode()

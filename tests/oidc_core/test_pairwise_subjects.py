@@ -23,7 +23,7 @@ import json
 
 import pytest
 
-from tests.flows import Browser, pkce_pair, redirect_params
+from tests.flows import Browser, pkce_pair, redirect_params, token_response
 from tests.request_objects import DocumentHost
 from tests.tokens import verify_jwt
 
@@ -82,9 +82,7 @@ def authorize(server, label: str, username: str = "alice", response_type: str = 
 
 
 def token_request(server, label: str, **data) -> dict:
-    response = server.post("/token", auth=server.clients[label], data=data)
-    assert response.status_code == 200, response.text
-    return response.json()
+    return token_response(server, server.clients[label], **data)
 
 
 def redeem(server, label: str, back: dict, verifier: str) -> dict:

@@ -19,7 +19,7 @@ import hashlib
 
 import pytest
 
-from tests.flows import Browser, pkce_pair, redirect_params
+from tests.flows import Browser, pkce_pair, redirect_params, token_response
 from tests.tokens import header_of, verify_jwt
 
 REDIRECT = "http://127.0.0.1:7005/cb"
@@ -81,9 +81,7 @@ def authorize(server, alg: str, response_type: str, scope: str = "openid profile
 
 
 def token_request(server, alg: str, **data) -> dict:
-    response = server.post("/token", auth=server.clients[alg], data=data)
-    assert response.status_code == 200, response.text
-    return response.json()
+    return token_response(server, server.clients[alg], **data)
 
 
 def redeem(server, alg: str, code: str, verifier: str) -> dict:
