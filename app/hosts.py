@@ -44,12 +44,27 @@ def check_ip_literal(name: str) -> bool:
     return True
 
 
+def check_loopback_address(address: str | None) -> bool:
+    """Whether ``address`` is a loopback IP (IPv4, IPv6 or IPv4-mapped IPv6)."""
+    try:
+        ip = ipaddress.ip_address((address or "").split("%")[0])
+    except ValueError:
+        return False
+    mapped = getattr(ip, "ipv4_mapped", None)
+    return (mapped or ip).is_loopback
+
+
+def check_loopback_name(name: str) -> bool:
+    """``localhost``, RFC 6761 §6.3's ``*.localhost``, or a loopback IP."""
+    return name == "localhost" or name.endswith(".localhost") or check_loopback_address(name)
+
+
 def check_host(host: str, issuer: str, allowed: str = "") -> bool:
     """Whether the Host header ``host`` names this server."""
     name = host_name(host)
     if name is None:
         return False
-    if name == "localhost" or name.endswith(".localhost") or check_ip_literal(name):
+    if check_loopback_name(name) or check_ip_literal(name):
         return True
     extra = {item for item in allowed.split(",") if item}
     return name == (urlsplit(issuer).hostname or "") or name in extra

@@ -17,8 +17,9 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, request
 
-from app.admin.guard import check_host, check_loopback
+from app.admin.guard import check_host
 from app.errors import error_response
+from app.hosts import check_loopback_address
 
 SHOW_PATH = "/admin/window/show"
 LOCAL_HOSTS = ("localhost", "::1", "0.0.0.0", "::")  # and 127.0.0.0/8
@@ -30,7 +31,7 @@ def init_show_endpoint(app: Flask, secret: str, show: Callable[[], None]) -> Non
 
     @bp.post(SHOW_PATH)
     def show_window() -> Response:
-        if not check_loopback(request.remote_addr):
+        if not check_loopback_address(request.remote_addr):
             return error_response(403, "forbidden", "The window answers loopback callers only.")
         # ask_to_show sends the request to a loopback URL only: no issuer host to allow.
         if not check_host(request.host, issuer=""):

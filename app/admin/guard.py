@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import ipaddress
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, g, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from ..hosts import check_loopback_address, check_loopback_name, host_name
 from ..store.crypto import generate_secret
 from .api import AdminError
 
@@ -31,8 +31,6 @@ COOKIE = "pocket_op_admin"
 SESSION_LIFETIME = 12 * 3600  # seconds an admin sign-in lasts at most (idle: a setting)
 CSRF_HEADER = "X-CSRF-Token"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-#: Names that always mean this machine (RFC 6761 §6.3: *.localhost is loopback).
-LOOPBACK_NAMES = ("localhost",)
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
@@ -76,25 +74,13 @@ def is_api_path(path: str) -> bool:
     return path == PREFIX or path.startswith(PREFIX + "/")
 
 
-def check_loopback(address: str | None) -> bool:
-    """Whether the peer address is a loopback address (IPv4, IPv6 or IPv4-mapped IPv6)."""
-    try:
-        ip = ipaddress.ip_address((address or "").split("%")[0])
-    except ValueError:
-        return False
-    mapped = getattr(ip, "ipv4_mapped", None)
-    return (mapped or ip).is_loopback
-
-
 def check_host(host: str, issuer: str) -> bool:
-    """Whether the Host header names this machine or the issuer's host."""
-    try:
-        name = (urlsplit("//" + host).hostname or "").rstrip(".")
-    except ValueError:
+    """Whether the Host header names this machine or the issuer's host (stricter than the
+    whole server's ``hosts.check_host``: no other IP, no ``allowed_hosts``)."""
+    name = host_name(host)
+    if name is None:
         return False
-    if name in LOOPBACK_NAMES or name.endswith(".localhost") or check_loopback(name):
-        return True
-    return bool(name) and name == (urlsplit(issuer).hostname or "")
+    return check_loopback_name(name) or name == (urlsplit(issuer).hostname or "")
 
 
 def origin_of(url: str) -> str | None:
@@ -169,7 +155,7 @@ def validate_access() -> None:
     """The checks of the module docstring, in order; raises AdminError."""
     settings = current_app.settings
     if not settings.get("admin_remote_access", False):
-        if not check_loopback(request.remote_addr):
+        if not check_loopback_address(request.remote_addr):
             raise forbidden("The admin API answers loopback callers only.")
         if not check_host(request.host, settings.issuer):
             raise forbidden("The Host header does not name this server.")

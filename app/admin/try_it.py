@@ -38,6 +38,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, redirect, reques
 
 from ..errors import error_response
 from ..events import emit
+from ..hosts import check_loopback_address
 from ..oauth.endpoints.registration import SECRET_METHODS
 from ..store.crypto import generate_secret
 from ..store.records import ClientRecord
@@ -246,7 +247,7 @@ def callback() -> Response:
     §4.1.2, §4.1.2.1) and send the window back to the screen that started the flow."""
     settings = current_app.settings
     if not settings.get("admin_remote_access", False) and not (
-            guard.check_loopback(request.remote_addr)
+            check_loopback_address(request.remote_addr)
             and guard.check_host(request.host, settings.issuer)):
         return error_response(403, "forbidden", "Try it answers loopback callers only.")
     params = request.args.to_dict()
